@@ -1,0 +1,151 @@
+// dlpd scan: the engine on files, folders and standard input.
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "commands.hpp"
+#include "engine_setup.hpp"
+#include "report_writer.hpp"
+
+namespace dlpd {
+
+namespace {
+
+constexpr const char *kScanUsage = R"(usage: dlpd scan [OPTIONS] PATH|- ...
+
+Scans files, folders (recursively) and standard input (-) with the loaded
+plugins and a rule pack. Matches are masked unless --reveal is given.
+
+options:
+  --patterns FILE       rule pack to use (default: the starter pack, share/dlpd/patterns.yaml)
+  --format FORMAT       text (default), jsonl or sarif
+  --reveal              show matched content in full
+  --plugin-dir DIR      load plugins from DIR instead of the default places (repeatable)
+  -q, --quiet           text format: no diagnostics on standard error
+
+exit status: 0 nothing found, 1 findings, 2 error (bad arguments, bad rule
+pack, a path that cannot be read)
+)";
+
+struct ScanOptions {
+    SetupOptions setup;
+    ReportFormat format = ReportFormat::text;
+    bool reveal = false;
+    bool quiet = false;
+    std::vector<std::string> paths;
+};
+
+bool read_all(std::istream &in, std::string &out) {
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return !in.bad();
+}
+
+}  // namespace
+
+int command_scan(const Args &args) {
+    ScanOptions opt;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        auto value = [&](const char *what) -> std::string {
+            if (i + 1 >= args.size()) throw std::runtime_error(std::string(what) + " needs a value");
+            return args[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            std::cout << kScanUsage;
+            return kExitClean;
+        } else if (a == "--patterns") {
+            opt.setup.patterns = value("--patterns");
+        } else if (a == "--plugin-dir") {
+            opt.setup.plugin_dirs.emplace_back(value("--plugin-dir"));
+        } else if (a == "--format") {
+            std::string f = value("--format");
+            if (f == "text") opt.format = ReportFormat::text;
+            else if (f == "jsonl") opt.format = ReportFormat::jsonl;
+            else if (f == "sarif") opt.format = ReportFormat::sarif;
+            else {
+                std::cerr << "dlpd scan: unknown format '" << f << "' (text, jsonl or sarif)\n";
+                return kExitError;
+            }
+        } else if (a == "--reveal") {
+            opt.reveal = true;
+        } else if (a == "-q" || a == "--quiet") {
+            opt.quiet = true;
+        } else if (a == "-" || a.empty() || a[0] != '-') {
+            opt.paths.push_back(a);
+        } else {
+            std::cerr << "dlpd scan: unknown option '" << a << "'\n" << kScanUsage;
+            return kExitError;
+        }
+    }
+    if (opt.paths.empty()) {
+        std::cerr << "dlpd scan: no PATH given (use - for standard input)\n" << kScanUsage;
+        return kExitError;
+    }
+
+    auto setup = set_up_engine(opt.setup);
+    for (const auto &refused : setup->registry.refused())
+        std::cerr << "dlpd: warning: plugin refused: " << refused.file.string() << ": " << refused.reason << "\n";
+    if (!setup->errors.empty()) {
+        for (const auto &e : setup->errors) std::cerr << "dlpd: error: " << e << "\n";
+        return kExitError;
+    }
+
+    std::ostringstream sink;
+    std::ostream &err = opt.quiet ? static_cast<std::ostream &>(sink) : std::cerr;
+    auto writer = make_report_writer(opt.format, opt.reveal, std::cout, err, setup->rules);
+    bool any_finding = false;
+    bool any_error = false;
+
+    auto scan_item = [&](const std::string &data, const std::string &name) {
+        ScanResult r = setup->engine->scan(data, name);
+        for (const auto &d : r.diagnostics) writer->diagnostic(d);
+        for (const auto &f : r.findings) writer->finding(f);
+        any_finding = any_finding || !r.findings.empty();
+    };
+    auto io_error = [&](const std::string &path, const std::string &what) {
+        writer->diagnostic(Diagnostic{path, "dlpd", LogLevel::error, DLPD_ERR_FAILED, "", what});
+        any_error = true;
+    };
+    auto scan_file = [&](const std::filesystem::path &file) {
+        std::ifstream in(file, std::ios::binary);
+        std::string data;
+        if (!in || !read_all(in, data)) return io_error(file.string(), "cannot read the file");
+        scan_item(data, file.string());
+    };
+
+    for (const auto &p : opt.paths) {
+        if (p == "-") {
+            std::string data;
+            if (!read_all(std::cin, data)) io_error("-", "cannot read standard input");
+            else scan_item(data, "-");
+            continue;
+        }
+        std::error_code ec;
+        const std::filesystem::path path(p);
+        const auto status = std::filesystem::status(path, ec);
+        if (ec || !std::filesystem::exists(status)) {
+            io_error(p, "no such file or directory");
+        } else if (std::filesystem::is_directory(status)) {
+            std::vector<std::filesystem::path> files;
+            std::filesystem::recursive_directory_iterator it(
+                path, std::filesystem::directory_options::skip_permission_denied, ec);
+            if (ec) io_error(p, "cannot list the directory: " + ec.message());
+            for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+                if (it->is_regular_file(ec)) files.push_back(it->path());
+            std::sort(files.begin(), files.end());
+            for (const auto &f : files) scan_file(f);
+        } else if (std::filesystem::is_regular_file(status)) {
+            scan_file(path);
+        } else {
+            io_error(p, "not a regular file or directory");
+        }
+    }
+    writer->finish();
+    std::cout.flush();
+    if (any_error) return kExitError;
+    return any_finding ? kExitFindings : kExitClean;
+}
+
+}  // namespace dlpd

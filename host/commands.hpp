@@ -1,0 +1,23 @@
+// The dlpd command-line commands. Each returns the process exit code.
+#ifndef DLPD_HOST_COMMANDS_HPP
+#define DLPD_HOST_COMMANDS_HPP
+
+#include <string>
+#include <vector>
+
+namespace dlpd {
+
+using Args = std::vector<std::string>;
+
+int command_scan(const Args &args);
+int command_plugins(const Args &args);
+int command_run(const Args &args);
+
+// Exit codes of `dlpd scan` (and of usage errors everywhere).
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+}  // namespace dlpd
+
+#endif

@@ -1,0 +1,49 @@
+#include "engine_setup.hpp"
+
+#ifndef DLPD_INSTALL_DATA_DIR_ABSOLUTE
+#define DLPD_INSTALL_DATA_DIR_ABSOLUTE "/usr/local/share/dlpd"
+#endif
+
+namespace dlpd {
+
+std::filesystem::path default_patterns_file() {
+    const auto beside = (executable_dir().parent_path() / "share" / "dlpd" / "patterns.yaml").lexically_normal();
+    std::error_code ec;
+    if (std::filesystem::exists(beside, ec)) return beside;
+    return std::filesystem::path(DLPD_INSTALL_DATA_DIR_ABSOLUTE) / "patterns.yaml";
+}
+
+std::string describe(const RuleProblem &p) {
+    std::string out = p.rule.empty() ? p.message : "rule '" + p.rule + "': " + p.message;
+    if (p.position >= 0) out += " (at byte " + std::to_string(p.position) + " of the pattern)";
+    return out;
+}
+
+std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
+    auto setup = std::make_unique<EngineSetup>();
+    const auto dirs = options.plugin_dirs.empty() ? default_plugin_dirs() : options.plugin_dirs;
+    for (const auto &dir : dirs) setup->registry.load_directory(dir);
+    setup->engine = std::make_unique<ScanEngine>(setup->registry);
+    for (const auto &p : setup->engine->startup_problems()) setup->errors.push_back(p);
+
+    setup->patterns_file = options.patterns ? *options.patterns : default_patterns_file();
+    try {
+        setup->rules = load_rule_pack(setup->patterns_file);
+    } catch (const RulePackError &e) {
+        for (const auto &p : e.problems()) setup->errors.push_back(p);
+        return setup;
+    }
+    const std::string origin_prefix = setup->patterns_file.string() + ": ";
+    auto where = [&](const std::string &rule) {
+        for (const auto &r : setup->rules)
+            if (r.name == rule) return r.origin + ": ";
+        return origin_prefix;
+    };
+    for (const auto &p : setup->engine->set_rules(setup->rules)) setup->errors.push_back(where(p.rule) + describe(p));
+    if (!setup->errors.empty()) return setup;
+    for (const auto &p : setup->engine->check_examples(setup->rules))
+        setup->errors.push_back(where(p.rule) + describe(p));
+    return setup;
+}
+
+}  // namespace dlpd

@@ -1,0 +1,51 @@
+// dlpd: the data-loss-prevention daemon for Slack, and its command line.
+#include <cstring>
+#include <iostream>
+
+#include "commands.hpp"
+
+#ifndef DLPD_VERSION_STRING
+#define DLPD_VERSION_STRING "0.0.0"
+#endif
+
+namespace {
+
+constexpr const char *kUsage = R"(usage: dlpd COMMAND [OPTIONS]
+
+commands:
+  run       the daemon: loads plugins and rules, then serves until SIGINT/SIGTERM
+  scan      scan files, folders (recursively) or standard input (-)
+  plugins   list loaded plugins, their ABI versions, and refused plugins with the reason
+  version   print the version
+
+Run 'dlpd COMMAND --help' for a command's options.
+)";
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return dlpd::kExitError;
+    }
+    const std::string command = argv[1];
+    dlpd::Args args(argv + 2, argv + argc);
+    try {
+        if (command == "scan") return dlpd::command_scan(args);
+        if (command == "plugins") return dlpd::command_plugins(args);
+        if (command == "run") return dlpd::command_run(args);
+        if (command == "version" || command == "--version") {
+            std::cout << "dlpd " DLPD_VERSION_STRING "\n";
+            return 0;
+        }
+        if (command == "help" || command == "--help" || command == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        std::cerr << "dlpd: unknown command '" << command << "'\n" << kUsage;
+        return dlpd::kExitError;
+    } catch (const std::exception &e) {
+        std::cerr << "dlpd: error: " << e.what() << "\n";
+        return dlpd::kExitError;
+    }
+}

@@ -1,0 +1,425 @@
+#include "scan_engine.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace dlpd {
+
+// What a rule needs at scan time, resolved once per rule set.
+struct RuleMeta {
+    std::string severity;
+    std::vector<std::string> validator_names;
+    std::vector<const PluginInstance *> validators;
+};
+
+// The rules in force and the plugin instances to use. Immutable once
+// published; scans hold a reference for their whole duration.
+struct ScanEngine::Snapshot {
+    std::unordered_map<std::string, RuleMeta> rules;
+    std::vector<const PluginInstance *> detectors;
+    std::vector<const PluginInstance *> extractors;
+    std::map<std::string, const PluginInstance *> validators;  // by validator name
+};
+
+namespace {
+
+// Collects what an extractor produces for one blob.
+class ExtractCollector : public EmitterHandler {
+public:
+    int32_t on_text(const dlpd_text &t) override {
+        if (!text.empty() && text.back() != '\n') text.push_back('\n');
+        text.append(view(t.text));
+        return DLPD_OK;
+    }
+    int32_t on_blob(const dlpd_blob &b) override {
+        blobs.push_back({std::string(view(b.data)), std::string(view(b.name))});
+        return DLPD_OK;
+    }
+    int32_t on_diagnostic(const dlpd_diagnostic &d) override {
+        diagnostics.push_back(PluginMessage{d.level, d.status, std::string(view(d.subject)),
+                                            std::string(view(d.message)), d.position});
+        return DLPD_OK;
+    }
+    std::string text;
+    struct Blob {
+        std::string data;
+        std::string name;
+    };
+    std::vector<Blob> blobs;
+    std::vector<PluginMessage> diagnostics;
+};
+
+struct RawFinding {
+    std::string rule;
+    uint64_t start, end;
+};
+
+class DetectCollector : public EmitterHandler {
+public:
+    DetectCollector(uint64_t text_size, uint64_t limit) : text_size_(text_size), limit_(limit) {}
+    int32_t on_finding(const dlpd_finding &f) override {
+        if (f.start > f.end || f.end > text_size_) {
+            bad_offsets = true;
+            return DLPD_OK;
+        }
+        if (findings.size() >= limit_) {
+            limit_reached = true;
+            return DLPD_ERR_CANCELLED;
+        }
+        findings.push_back(RawFinding{std::string(view(f.rule)), f.start, f.end});
+        return DLPD_OK;
+    }
+    int32_t on_diagnostic(const dlpd_diagnostic &d) override {
+        diagnostics.push_back(PluginMessage{d.level, d.status, std::string(view(d.subject)),
+                                            std::string(view(d.message)), d.position});
+        return DLPD_OK;
+    }
+    std::vector<RawFinding> findings;
+    std::vector<PluginMessage> diagnostics;
+    bool limit_reached = false;
+    bool bad_offsets = false;
+
+private:
+    uint64_t text_size_;
+    uint64_t limit_;
+};
+
+LogLevel level_of(int32_t level) {
+    return level <= DLPD_LOG_DEBUG     ? LogLevel::debug
+           : level == DLPD_LOG_INFO    ? LogLevel::info
+           : level == DLPD_LOG_WARNING ? LogLevel::warning
+                                       : LogLevel::error;
+}
+
+dlpd_request make_request(std::string_view data, std::string_view name, uint32_t depth) {
+    dlpd_request r{};
+    r.struct_size = sizeof r;
+    r.depth = depth;
+    r.data = to_dlpd_str(data);
+    r.name = to_dlpd_str(name);
+    return r;
+}
+
+// Text we can scan as it is: no NUL byte in the first 8 KiB. Anything else
+// needs an extractor that knows its type.
+bool looks_like_text(std::string_view data) {
+    return data.substr(0, 8192).find('\0') == std::string_view::npos;
+}
+
+}  // namespace
+
+// One scan of one item; carries the snapshot and the result.
+class ScanEngine::Pipeline {
+public:
+    Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out)
+        : snap_(snapshot), limits_(limits), out_(out) {}
+
+    void item(std::string_view data, const std::string &path, uint32_t depth) {
+        if (data.size() > limits_.max_item_bytes) {
+            diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                       "item of " + std::to_string(data.size()) + " bytes exceeds max_item_bytes (" +
+                           std::to_string(limits_.max_item_bytes) + "); not scanned");
+            return;
+        }
+        bool handled = false;
+        std::unique_ptr<ExtractCollector> extracted;
+        for (const PluginInstance *ex : snap_.extractors) {
+            auto attempt = std::make_unique<ExtractCollector>();
+            const dlpd_request req = make_request(data, path, depth);
+            const LoadedPlugin &p = ex->plugin();
+            int32_t status = call_plugin(p, "extract", [&] {
+                return p.extractor->extract(ex->raw(), &req, attempt->table());
+            });
+            if (status == DLPD_ERR_UNSUPPORTED) continue;
+            handled = true;
+            for (const auto &m : attempt->diagnostics)
+                diagnostic(path, p.name, level_of(m.level), m.status, m.subject, m.message);
+            if (status != DLPD_OK)
+                diagnostic(path, p.name, LogLevel::warning, status, "",
+                           "extraction stopped with " + status_name(status) + "; what was extracted is scanned");
+            extracted = std::move(attempt);
+            break;
+        }
+        if (handled) {
+            detect(extracted->text, path);
+            for (const auto &blob : extracted->blobs) {
+                const std::string member = path + "!" + blob.name;
+                if (depth + 1 > limits_.max_depth) {
+                    diagnostic(member, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                               "nesting deeper than max_depth (" + std::to_string(limits_.max_depth) +
+                                   "); not scanned");
+                    continue;
+                }
+                item(blob.data, member, depth + 1);
+            }
+            return;
+        }
+        if (!looks_like_text(data)) {
+            diagnostic(path, "dlpd", LogLevel::info, DLPD_ERR_UNSUPPORTED, "",
+                       "binary content that no extractor handles; skipped");
+            return;
+        }
+        detect(data, path);
+    }
+
+private:
+    void diagnostic(const std::string &path, const std::string &source, LogLevel level, int32_t status,
+                    const std::string &subject, const std::string &message) {
+        out_.diagnostics.push_back(Diagnostic{path, source, level, status, subject, message});
+    }
+
+    void detect(std::string_view text, const std::string &path) {
+        if (text.empty()) return;
+        const size_t first = out_.findings.size();
+        for (const PluginInstance *det : snap_.detectors) {
+            const LoadedPlugin &p = det->plugin();
+            const uint64_t room = limits_.max_findings_per_item > out_.findings.size()
+                                      ? limits_.max_findings_per_item - out_.findings.size()
+                                      : 0;
+            DetectCollector found(text.size(), room);
+            const dlpd_request req = make_request(text, path, 0);
+            int32_t status = call_plugin(p, "scan", [&] { return p.detector->scan(det->raw(), &req, found.table()); });
+            for (const auto &m : found.diagnostics)
+                diagnostic(path, p.name, level_of(m.level), m.status, m.subject, m.message);
+            if (found.bad_offsets)
+                diagnostic(path, p.name, LogLevel::error, DLPD_ERR_INTERNAL, "",
+                           "the detector reported findings outside the text; they were dropped");
+            if (found.limit_reached)
+                diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                           "more than max_findings_per_item (" + std::to_string(limits_.max_findings_per_item) +
+                               ") findings; the rest were not reported");
+            else if (status != DLPD_OK)
+                diagnostic(path, p.name, LogLevel::error, status, "",
+                           "detector failed with " + status_name(status) + "; this item may be incompletely scanned");
+            for (const RawFinding &f : found.findings) confirm(text, path, p.name, f);
+        }
+        number_lines(text, first);
+    }
+
+    void confirm(std::string_view text, const std::string &path, const std::string &detector, const RawFinding &f) {
+        auto it = snap_.rules.find(f.rule);
+        if (it == snap_.rules.end()) return;  // a rule replaced while this scan ran
+        const RuleMeta &meta = it->second;
+        const std::string_view candidate = text.substr(f.start, f.end - f.start);
+        for (size_t i = 0; i < meta.validators.size(); ++i) {
+            const PluginInstance *v = meta.validators[i];
+            const LoadedPlugin &p = v->plugin();
+            int32_t verdict = DLPD_INVALID;
+            int32_t status = call_plugin(p, "validate", [&] {
+                return p.validator->validate(v->raw(), to_dlpd_str(candidate), &verdict);
+            });
+            if (status != DLPD_OK) {
+                diagnostic(path, p.name, LogLevel::warning, status, f.rule,
+                           "validator " + meta.validator_names[i] + " failed with " + status_name(status) +
+                               "; the finding is kept unconfirmed");
+                continue;
+            }
+            if (verdict != DLPD_VALID) return;
+        }
+        Finding out;
+        out.path = path;
+        out.rule = f.rule;
+        out.detector = detector;
+        out.severity = meta.severity;
+        out.start = f.start;
+        out.end = f.end;
+        out.match = std::string(candidate);
+        out.validators = meta.validator_names;
+        out_.findings.push_back(std::move(out));
+    }
+
+    // Sorts this text's findings by position and gives each its line and
+    // column, counting newlines once over the text.
+    void number_lines(std::string_view text, size_t first) {
+        auto begin = out_.findings.begin() + static_cast<std::ptrdiff_t>(first);
+        std::stable_sort(begin, out_.findings.end(),
+                         [](const Finding &a, const Finding &b) { return a.start < b.start; });
+        uint64_t line = 1, line_start = 0, pos = 0;
+        for (auto it = begin; it != out_.findings.end(); ++it) {
+            while (pos < it->start) {
+                size_t nl = text.find('\n', pos);
+                if (nl == std::string_view::npos || nl >= it->start) {
+                    pos = it->start;
+                    break;
+                }
+                ++line;
+                line_start = nl + 1;
+                pos = nl + 1;
+            }
+            it->line = line;
+            it->column = it->start - line_start + 1;
+        }
+    }
+
+    const Snapshot &snap_;
+    const EngineLimits &limits_;
+    ScanResult &out_;
+};
+
+ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings,
+                       EngineLimits limits)
+    : registry_(registry), limits_(limits) {
+    auto snap = std::make_shared<Snapshot>();
+    for (const auto &plugin : registry.loaded()) {
+        PluginSettings s;
+        if (auto it = settings.find(plugin->name); it != settings.end()) s = it->second;
+        std::string error;
+        auto instance = PluginInstance::create(*plugin, s, error);
+        if (!instance) {
+            startup_problems_.push_back(error);
+            log(LogLevel::error, "engine", error);
+            continue;
+        }
+        if (plugin->detector != nullptr) snap->detectors.push_back(instance.get());
+        if (plugin->extractor != nullptr) snap->extractors.push_back(instance.get());
+        if (plugin->validator != nullptr) snap->validators[plugin->validator_name] = instance.get();
+        instances_.push_back(std::move(instance));
+    }
+    for (const auto &name : settings) {
+        if (registry.find_by_name(name.first) == nullptr) {
+            std::string msg = "settings are given for plugin '" + name.first + "', which is not loaded";
+            startup_problems_.push_back(msg);
+            log(LogLevel::warning, "engine", msg);
+        }
+    }
+    snapshot_.store(std::move(snap));
+}
+
+ScanEngine::~ScanEngine() = default;
+
+std::vector<RuleProblem> ScanEngine::check_rule(const Rule &rule) const {
+    std::vector<RuleProblem> problems;
+    auto snap = snapshot_.load();
+    const PluginInstance *detector = nullptr;
+    for (const PluginInstance *d : snap->detectors)
+        if (d->plugin().name == rule.detector) detector = d;
+    if (detector == nullptr) {
+        problems.push_back({rule.name, "detector '" + rule.detector + "' is not loaded", -1});
+    } else {
+        const LoadedPlugin &p = detector->plugin();
+        dlpd_rule r{sizeof(dlpd_rule), 0, to_dlpd_str(rule.name), to_dlpd_str(rule.regex)};
+        DiagnosticCollector diags;
+        int32_t status = call_plugin(p, "check_rule", [&] { return p.detector->check_rule(detector->raw(), &r, diags.table()); });
+        for (const auto &m : diags.messages) problems.push_back({rule.name, m.message, m.position});
+        if (status != DLPD_OK && diags.messages.empty())
+            problems.push_back({rule.name, "rejected by " + p.name + " with " + status_name(status), -1});
+    }
+    for (const auto &v : rule.validators)
+        if (snap->validators.count(v) == 0)
+            problems.push_back({rule.name, "validator '" + v + "' is not loaded (no plugin provides it)", -1});
+    return problems;
+}
+
+std::vector<RuleProblem> ScanEngine::set_rules(const std::vector<Rule> &rules) {
+    std::lock_guard lock(set_rules_mutex_);
+    auto old_snap = snapshot_.load();
+    auto next = std::make_shared<Snapshot>(*old_snap);
+    next->rules.clear();
+    std::vector<RuleProblem> problems;
+    std::map<const PluginInstance *, std::vector<const Rule *>> by_detector;
+    for (const PluginInstance *d : old_snap->detectors) by_detector[d];
+    for (const Rule &rule : rules) {
+        if (!rule.enabled) continue;
+        const PluginInstance *detector = nullptr;
+        for (const PluginInstance *d : old_snap->detectors)
+            if (d->plugin().name == rule.detector) detector = d;
+        if (detector == nullptr) {
+            problems.push_back({rule.name, "detector '" + rule.detector + "' is not loaded", -1});
+            continue;
+        }
+        RuleMeta meta;
+        meta.severity = rule.severity;
+        for (const auto &v : rule.validators) {
+            auto it = old_snap->validators.find(v);
+            if (it == old_snap->validators.end()) {
+                problems.push_back({rule.name, "validator '" + v + "' is not loaded (no plugin provides it)", -1});
+                continue;
+            }
+            meta.validator_names.push_back(v);
+            meta.validators.push_back(it->second);
+        }
+        next->rules[rule.name] = std::move(meta);
+        by_detector[detector].push_back(&rule);
+    }
+    if (!problems.empty()) return problems;
+
+    // Publish the union of old and new rule metadata first, so a scan on the
+    // old detector rules and one on the new both find what they need.
+    auto bridge = std::make_shared<Snapshot>(*next);
+    for (const auto &kv : old_snap->rules) bridge->rules.emplace(kv.first, kv.second);
+    snapshot_.store(bridge);
+
+    auto push = [&](const PluginInstance *detector, const std::vector<std::pair<std::string, std::string>> &list,
+                    std::vector<RuleProblem> *report) {
+        std::vector<dlpd_rule> storage;
+        storage.reserve(list.size());
+        for (const auto &[name, pattern] : list)
+            storage.push_back(dlpd_rule{sizeof(dlpd_rule), 0, to_dlpd_str(name), to_dlpd_str(pattern)});
+        std::vector<const dlpd_rule *> pointers;
+        for (const auto &r : storage) pointers.push_back(&r);
+        DiagnosticCollector diags;
+        const LoadedPlugin &p = detector->plugin();
+        int32_t status = call_plugin(p, "set_rules", [&] {
+            return p.detector->set_rules(detector->raw(), pointers.data(), pointers.size(), diags.table());
+        });
+        if (report != nullptr) {
+            for (const auto &m : diags.messages) report->push_back({m.subject, m.message, m.position});
+            if (status != DLPD_OK && diags.messages.empty())
+                report->push_back({"", "detector " + p.name + " refused the rules with " + status_name(status), -1});
+        }
+        return status == DLPD_OK;
+    };
+
+    std::vector<const PluginInstance *> done;
+    for (const auto &[detector, list] : by_detector) {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const Rule *r : list) sources.emplace_back(r->name, r->regex);
+        if (!push(detector, sources, &problems)) break;
+        done.push_back(detector);
+    }
+    if (!problems.empty()) {
+        // All or nothing: give the detectors that took the new rules their
+        // previous ones back.
+        for (const PluginInstance *d : done)
+            if (!push(d, installed_[d], nullptr))
+                log(LogLevel::error, "engine", "detector " + d->plugin().name + " refused its previous rules back");
+        snapshot_.store(old_snap);
+        return problems;
+    }
+    for (const auto &[detector, list] : by_detector) {
+        auto &kept = installed_[detector];
+        kept.clear();
+        for (const Rule *r : list) kept.emplace_back(r->name, r->regex);
+    }
+    snapshot_.store(std::move(next));
+    return problems;
+}
+
+std::vector<RuleProblem> ScanEngine::check_examples(const std::vector<Rule> &rules) const {
+    std::vector<RuleProblem> problems;
+    for (const Rule &rule : rules) {
+        if (!rule.enabled) continue;
+        auto fires = [&](const std::string &text) {
+            ScanResult r = scan(text, "example");
+            return std::any_of(r.findings.begin(), r.findings.end(),
+                               [&](const Finding &f) { return f.rule == rule.name; });
+        };
+        for (size_t i = 0; i < rule.examples_match.size(); ++i)
+            if (!fires(rule.examples_match[i]))
+                problems.push_back({rule.name, "examples.match[" + std::to_string(i) + "] is not matched", -1});
+        for (size_t i = 0; i < rule.examples_no_match.size(); ++i)
+            if (fires(rule.examples_no_match[i]))
+                problems.push_back({rule.name, "examples.no_match[" + std::to_string(i) + "] is matched", -1});
+    }
+    return problems;
+}
+
+ScanResult ScanEngine::scan(std::string_view data, std::string_view name) const {
+    ScanResult result;
+    auto snap = snapshot_.load();
+    Pipeline pipeline(*snap, limits_, result);
+    pipeline.item(data, std::string(name), 0);
+    return result;
+}
+
+}  // namespace dlpd

@@ -1,0 +1,114 @@
+// The scan pipeline: an item (a file, a message, an attachment) goes through
+// the extractor plugins (text and nested blobs, recursively, within limits),
+// its text through the detector plugins, and each candidate through the
+// validators its rule names. Output is plain data: findings and diagnostics.
+//
+// Thread-safe: scan() may run on many threads at once, and set_rules() may
+// replace the rules while scans run (they finish on the rules they began with).
+#ifndef DLPD_HOST_SCAN_ENGINE_HPP
+#define DLPD_HOST_SCAN_ENGINE_HPP
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "log.hpp"
+#include "plugin_instance.hpp"
+#include "rule_pack.hpp"
+
+namespace dlpd {
+
+struct EngineLimits {
+    // Items larger than this are not read; a diagnostic names them.
+    uint64_t max_item_bytes = uint64_t{256} << 20;
+    // How deep containers may nest (outer.zip!inner.zip!file is depth 2).
+    uint32_t max_depth = 8;
+    // Findings kept per item before the rest is cut off with a diagnostic.
+    uint64_t max_findings_per_item = 10000;
+};
+
+struct Finding {
+    std::string path;       // item name, with !member for nested blobs
+    std::string rule;
+    std::string detector;   // plugin name
+    std::string severity;
+    uint64_t start = 0;     // sensitive part, byte offsets in the extracted text
+    uint64_t end = 0;
+    uint64_t line = 0;      // 1-based line of start
+    uint64_t column = 0;    // 1-based byte column of start
+    std::string match;      // the sensitive text itself: mask before showing
+    std::vector<std::string> validators;  // validators that confirmed it
+};
+
+struct Diagnostic {
+    std::string path;
+    std::string source;     // plugin name, or "dlpd"
+    LogLevel level = LogLevel::warning;
+    int32_t status = 0;
+    std::string subject;
+    std::string message;
+};
+
+struct ScanResult {
+    std::vector<Finding> findings;
+    std::vector<Diagnostic> diagnostics;
+};
+
+// A problem with a rule, as reported by the engine or a plugin.
+struct RuleProblem {
+    std::string rule;       // empty for a set-wide problem
+    std::string message;
+    int64_t position = -1;  // byte offset in the pattern, when known
+};
+
+class ScanEngine {
+public:
+    // Creates one instance of every loaded plugin with its settings (by
+    // plugin name). A plugin that cannot be instantiated is left out and
+    // reported in startup_problems().
+    ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings = {},
+               EngineLimits limits = {});
+    ~ScanEngine();
+    ScanEngine(const ScanEngine &) = delete;
+    ScanEngine &operator=(const ScanEngine &) = delete;
+
+    const std::vector<std::string> &startup_problems() const { return startup_problems_; }
+
+    // Checks one rule without installing it: its detector and validators
+    // exist and its pattern compiles (asked of the detector plugin).
+    std::vector<RuleProblem> check_rule(const Rule &rule) const;
+
+    // Replaces the rule set (enabled rules only) atomically. Returns every
+    // problem; when there is any, nothing changed.
+    std::vector<RuleProblem> set_rules(const std::vector<Rule> &rules);
+
+    // Runs every installed rule's examples: each `match` example must give a
+    // finding of that rule (after validators), each `no_match` none.
+    std::vector<RuleProblem> check_examples(const std::vector<Rule> &rules) const;
+
+    // Scans one item (raw bytes; extractors decide what it is).
+    ScanResult scan(std::string_view data, std::string_view name) const;
+
+    struct Snapshot;
+
+private:
+    class Pipeline;
+    const PluginRegistry &registry_;
+    EngineLimits limits_;
+    std::vector<std::unique_ptr<PluginInstance>> instances_;
+    std::vector<std::string> startup_problems_;
+    std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+    // Serialises set_rules() and remembers what each detector holds, so a
+    // failed replacement can be rolled back.
+    std::mutex set_rules_mutex_;
+    std::map<const PluginInstance *, std::vector<std::pair<std::string, std::string>>> installed_;
+};
+
+}  // namespace dlpd
+
+#endif

@@ -1,0 +1,106 @@
+// The regex detector plugin: rules are RE2 patterns, pushed by the host
+// through dlpd.detector/1. The current rule set is an immutable snapshot
+// swapped atomically, so a scan in flight finishes on the set it began with.
+#include <dlpd/sdk.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "rule_set.hpp"
+
+namespace {
+
+using dlpd::sdk::ConfigKey;
+
+class RegexDetector final : public dlpd::sdk::Detector {
+public:
+    static constexpr dlpd::sdk::PluginInfo info{"org.dlpd.regex", "regex", "1.0.0",
+                                                "RE2 pattern detector: all rules in one RE2::Set pass", "dlpd"};
+    // Defaults chosen by measurement: see bench/README.md.
+    static constexpr ConfigKey config_schema[] = {
+        {DLPD_CONFIG_INTEGER, "max_mem_mb", "256",
+         "Memory budget of the combined rule set (compiled program and DFA cache), in MiB", 0, 1, 65536},
+        {DLPD_CONFIG_INTEGER, "rule_max_mem_mb", "8", "Memory budget of each rule's own matcher, in MiB", 0, 1,
+         1024},
+        {DLPD_CONFIG_INTEGER, "chunk_bytes", "4096",
+         "Texts are matched in chunks of about this size, cut at line ends", 0, 256, 16777216},
+        {DLPD_CONFIG_INTEGER, "max_match_bytes", "4096",
+         "Longest match guaranteed to be found whole inside a line longer than chunk_bytes", 0, 16, 16777216},
+        {DLPD_CONFIG_BOOLEAN, "simplify_set", "true",
+         "Let the rule set scan simplified copies of rules (same rules fire, less DFA memory)"},
+    };
+
+    RegexDetector(const dlpd::sdk::Host &host, const dlpd::sdk::Config &config) : host_(host) {
+        compile_.set_max_mem_bytes = config.integer("max_mem_mb", 256) << 20;
+        compile_.rule_max_mem_bytes = config.integer("rule_max_mem_mb", 8) << 20;
+        compile_.simplify_set_patterns = config.boolean("simplify_set", true);
+        scan_.chunk_bytes = static_cast<uint64_t>(config.integer("chunk_bytes", 4096));
+        scan_.max_match_bytes = static_cast<uint64_t>(config.integer("max_match_bytes", 4096));
+        if (compile_.set_max_mem_bytes <= 0 || compile_.rule_max_mem_bytes <= 0 || scan_.chunk_bytes == 0)
+            throw dlpd::sdk::Error(DLPD_ERR_CONFIG, "memory budgets and chunk_bytes must be positive");
+    }
+
+    int32_t check_rule(const dlpd::sdk::Rule &rule, const dlpd::sdk::Emitter &diagnostics) override {
+        auto problem =
+            dlpd::regex::check_rule({std::string(rule.name), std::string(rule.pattern)}, compile_);
+        if (!problem) return DLPD_OK;
+        diagnostics.diagnostic(DLPD_LOG_ERROR, DLPD_ERR_BAD_RULE, rule.name, problem->message, problem->position);
+        return DLPD_ERR_BAD_RULE;
+    }
+
+    int32_t set_rules(const std::vector<dlpd::sdk::Rule> &rules, const dlpd::sdk::Emitter &diagnostics) override {
+        std::vector<dlpd::regex::RuleSource> sources;
+        sources.reserve(rules.size());
+        for (const auto &r : rules) sources.push_back({std::string(r.name), std::string(r.pattern)});
+        std::vector<dlpd::regex::RuleProblem> problems;
+        auto compiled = dlpd::regex::RuleSet::compile(sources, compile_, problems);
+        if (!compiled) {
+            for (const auto &p : problems)
+                diagnostics.diagnostic(DLPD_LOG_ERROR, p.rule.empty() ? DLPD_ERR_LIMIT : DLPD_ERR_BAD_RULE, p.rule,
+                                       p.message, p.position);
+            return problems.size() == 1 && problems[0].rule.empty() ? DLPD_ERR_LIMIT : DLPD_ERR_BAD_RULE;
+        }
+        current_.store(std::move(compiled));
+        return DLPD_OK;
+    }
+
+    int32_t scan(const dlpd::sdk::Request &request, const dlpd::sdk::Emitter &out) override {
+        std::shared_ptr<const dlpd::regex::RuleSet> snapshot = current_.load();
+        if (!snapshot) return DLPD_OK;
+        Sink sink(*snapshot, out);
+        dlpd::regex::ScanStats stats;
+        const bool finished = snapshot->scan(request.data, scan_, sink, &stats);
+        if (stats.set_failures > 0) warn_dfa_exhausted();
+        return finished ? DLPD_OK : DLPD_ERR_CANCELLED;
+    }
+
+private:
+    class Sink final : public dlpd::regex::MatchSink {
+    public:
+        Sink(const dlpd::regex::RuleSet &set, const dlpd::sdk::Emitter &out) : set_(set), out_(out) {}
+        bool on_match(const dlpd::regex::Match &m) override {
+            return out_.finding(set_.name(m.rule_index), m.start, m.end, m.match_start, m.match_end) == DLPD_OK;
+        }
+
+    private:
+        const dlpd::regex::RuleSet &set_;
+        const dlpd::sdk::Emitter &out_;
+    };
+
+    void warn_dfa_exhausted() {
+        if (warned_.exchange(true)) return;
+        host_.warning("the rule set's DFA ran out of memory and every rule was run on the affected text; "
+                      "results are complete but slow. Raise plugins.regex.max_mem_mb.");
+    }
+
+    dlpd::sdk::Host host_;
+    dlpd::regex::CompileOptions compile_;
+    dlpd::regex::ScanOptions scan_;
+    std::atomic<std::shared_ptr<const dlpd::regex::RuleSet>> current_;
+    std::atomic<bool> warned_{false};
+};
+
+}  // namespace
+
+DLPD_PLUGIN(RegexDetector)
