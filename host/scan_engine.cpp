@@ -197,9 +197,12 @@ private:
     }
 
     void confirm(std::string_view text, const std::string &path, const std::string &detector, const RawFinding &f) {
+        // A detector may bring rules of its own (configured in the plugin,
+        // not pushed by the host): those have no validators and the default
+        // severity.
+        static const RuleMeta kDetectorOwnRule{"medium", {}, {}};
         auto it = snap_.rules.find(f.rule);
-        if (it == snap_.rules.end()) return;  // a rule replaced while this scan ran
-        const RuleMeta &meta = it->second;
+        const RuleMeta &meta = it == snap_.rules.end() ? kDetectorOwnRule : it->second;
         const std::string_view candidate = text.substr(f.start, f.end - f.start);
         for (size_t i = 0; i < meta.validators.size(); ++i) {
             const PluginInstance *v = meta.validators[i];

@@ -1,0 +1,257 @@
+// The scan pipeline with real plugins loaded through the ABI: validators,
+// rule checking and atomic replacement, extraction with member paths and
+// limits, and plugins that fail without taking anything else down.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "scan_engine.hpp"
+#include "test_support.hpp"
+
+using namespace dlpd;
+
+namespace {
+
+Rule rule(std::string name, std::string regex, std::vector<std::string> validators = {}) {
+    Rule r;
+    r.name = std::move(name);
+    r.regex = std::move(regex);
+    r.validators = std::move(validators);
+    return r;
+}
+
+struct Fixture {
+    explicit Fixture(bool with_test_plugins = false, std::map<std::string, PluginSettings> settings = {},
+                     EngineLimits limits = {}) {
+        registry.load_directory(test::kPluginDir);
+        if (with_test_plugins) registry.load_directory(test::kRuntimeDir);
+        REQUIRE(registry.refused().empty());
+        engine = std::make_unique<ScanEngine>(registry, std::move(settings), limits);
+    }
+    void install(const std::vector<Rule> &rules) {
+        auto problems = engine->set_rules(rules);
+        for (const auto &p : problems) INFO(p.rule << ": " << p.message);
+        REQUIRE(problems.empty());
+    }
+    std::vector<std::string> rules_found(std::string_view text) {
+        std::vector<std::string> out;
+        for (const auto &f : engine->scan(text, "t").findings) out.push_back(f.rule + "=" + f.match);
+        return out;
+    }
+    PluginRegistry registry;
+    std::unique_ptr<ScanEngine> engine;
+};
+
+const std::string kCard = R"(\b(?:\d[ -]?){12,18}\d\b)";
+
+}  // namespace
+
+TEST_CASE("a rule's validators drop candidates that fail them", "[engine]") {
+    Fixture fx;
+    fx.install({rule("card", kCard, {"luhn"}), rule("card_unchecked", R"(\b(4\d{15})\b)")});
+    auto found = fx.rules_found("good 4111111111111111 bad 4111111111111112");
+    std::sort(found.begin(), found.end());
+    CHECK(found == std::vector<std::string>{"card=4111111111111111", "card_unchecked=4111111111111111",
+                                            "card_unchecked=4111111111111112"});
+    auto r = fx.engine->scan("4111111111111111", "t");
+    REQUIRE(r.findings.size() == 2);
+    for (const auto &f : r.findings)
+        if (f.rule == "card") CHECK(f.validators == std::vector<std::string>{"luhn"});
+}
+
+TEST_CASE("findings carry line and column and are in text order", "[engine]") {
+    Fixture fx;
+    fx.install({rule("w", R"(\bneedle\b)")});
+    auto r = fx.engine->scan("first line\nxx needle\n\n  needle and needle", "doc.txt");
+    REQUIRE(r.findings.size() == 3);
+    CHECK(r.findings[0].line == 2);
+    CHECK(r.findings[0].column == 4);
+    CHECK(r.findings[1].line == 4);
+    CHECK(r.findings[1].column == 3);
+    CHECK(r.findings[2].line == 4);
+    CHECK(r.findings[2].column == 14);
+    CHECK(r.findings[0].path == "doc.txt");
+    CHECK(r.findings[0].detector == "regex");
+}
+
+TEST_CASE("a bad rule set changes nothing and names each bad rule", "[engine]") {
+    Fixture fx;
+    fx.install({rule("old", "oldsecret")});
+    auto problems = fx.engine->set_rules({rule("good", "newsecret"), rule("broken", "new(secret"),
+                                          rule("unknown_validator", "x", {"nosuch"}), [] {
+                                              Rule r = rule("other_detector", "y");
+                                              r.detector = "nosuchdetector";
+                                              return r;
+                                          }()});
+    REQUIRE(problems.size() == 2);  // shape problems are found before any pattern is compiled
+    CHECK(problems[0].rule == "unknown_validator");
+    CHECK_THAT(problems[0].message, Catch::Contains("validator 'nosuch' is not loaded"));
+    CHECK(problems[1].rule == "other_detector");
+    CHECK_THAT(problems[1].message, Catch::Contains("detector 'nosuchdetector' is not loaded"));
+
+    problems = fx.engine->set_rules({rule("good", "newsecret"), rule("broken", "new(secret")});
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].rule == "broken");
+    CHECK_THAT(problems[0].message, Catch::Contains("missing )"));
+    // The old rules are still the ones in force.
+    CHECK(fx.rules_found("oldsecret newsecret") == std::vector<std::string>{"old=oldsecret"});
+}
+
+TEST_CASE("checking a rule goes through the plugin and reports RE2's position", "[engine]") {
+    Fixture fx;
+    auto problems = fx.engine->check_rule(rule("r", "ab**c"));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].position == 2);
+    CHECK_THAT(problems[0].message, Catch::Contains("bad repetition operator"));
+    CHECK(fx.engine->check_rule(rule("ok", "abc")).empty());
+}
+
+TEST_CASE("examples that do not behave are reported per rule and index", "[engine]") {
+    Fixture fx;
+    Rule r = rule("card", kCard, {"luhn"});
+    r.examples_match = {"pay 4111111111111111", "pay 4111111111111112"};
+    r.examples_no_match = {"order 12345", "4111 1111 1111 1111"};
+    fx.install({r});
+    auto problems = fx.engine->check_examples({r});
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].message == "examples.match[1] is not matched");
+    CHECK(problems[1].message == "examples.no_match[1] is matched");
+}
+
+TEST_CASE("rules can be replaced while scans run; each scan sees one rule set", "[engine]") {
+    Fixture fx;
+    const std::vector<Rule> alpha = {rule("alpha", "alpha")};
+    const std::vector<Rule> beta = {rule("beta", "beta")};
+    fx.install(alpha);
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += "alpha beta\n";
+    std::atomic<bool> stop{false};
+    std::atomic<int> scans{0}, mixed{0}, empty{0};
+    std::thread scanner([&] {
+        while (!stop) {
+            auto r = fx.engine->scan(text, "t");
+            bool a = false, b = false;
+            for (const auto &f : r.findings) (f.rule == "alpha" ? a : b) = true;
+            if (a && b) ++mixed;
+            if (!a && !b) ++empty;
+            ++scans;
+        }
+    });
+    for (int i = 0; i < 100 || scans < 20; ++i) REQUIRE(fx.engine->set_rules(i % 2 ? alpha : beta).empty());
+    stop = true;
+    scanner.join();
+    CHECK(scans >= 20);
+    CHECK(mixed == 0);
+    CHECK(empty == 0);
+}
+
+TEST_CASE("plugin settings are checked against the plugin's schema and reach the plugin", "[engine]") {
+    {
+        test::LogCapture quiet;
+        Fixture fx(false, {{"regex", {{"max_mem_mb", {"0"}}}}, {"nosuch", {{"a", {"b"}}}}});
+        const auto &p = fx.engine->startup_problems();
+        REQUIRE(p.size() == 2);
+        CHECK_THAT(p[0], Catch::Contains("key 'max_mem_mb' of plugin regex must be between 1 and 65536, not 0"));
+        CHECK_THAT(p[1], Catch::Contains("settings are given for plugin 'nosuch', which is not loaded"));
+    }
+    {
+        test::LogCapture quiet;
+        Fixture fx(false, {{"regex", {{"colour", {"red"}}}}});
+        REQUIRE(fx.engine->startup_problems().size() == 1);
+        CHECK_THAT(fx.engine->startup_problems()[0], Catch::Contains("unknown key 'colour' for plugin regex"));
+    }
+    // A 1 MiB budget reaches the plugin: a large rule set no longer fits.
+    Fixture small(false, {{"regex", {{"max_mem_mb", {"1"}}, {"simplify_set", {"false"}}}}});
+    std::vector<Rule> rules;
+    for (int i = 0; i < 300; ++i)
+        rules.push_back(rule("r" + std::to_string(i), "(?i)[\\w.-]{0,50}?kw" + std::to_string(i) +
+                                                          "[ \\t\\w.-]{0,20}[=:]([a-z0-9_-]{32})"));
+    auto problems = small.engine->set_rules(rules);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].message, Catch::Contains("exceed the regex memory budget"));
+    Fixture roomy;
+    CHECK(roomy.engine->set_rules(rules).empty());
+}
+
+TEST_CASE("a plugin that throws fails that item only, and says so", "[engine]") {
+    test::LogCapture capture;
+    Fixture fx(true);
+    fx.install({rule("w", "ordinary")});
+    auto bad = fx.engine->scan("boom ordinary", "first.txt");
+    // The raw plugin's exception is contained and reported...
+    bool raw_failed = false;
+    for (const auto &d : bad.diagnostics)
+        if (d.source == "raw" && d.status == DLPD_ERR_INTERNAL && d.path == "first.txt") raw_failed = true;
+    CHECK(raw_failed);
+    CHECK_THAT(capture.all(), Catch::Contains("plugin raw") && Catch::Contains("threw during scan") &&
+                                  Catch::Contains("raw plugin exploded"));
+    // ...while the other detectors still scanned the same item.
+    bool regex_found = false;
+    for (const auto &f : bad.findings) regex_found = regex_found || f.rule == "w";
+    CHECK(regex_found);
+
+    // The SDK's trampoline turns an exception into a status and a diagnostic.
+    auto sdk = fx.engine->scan("kaboom", "second.txt");
+    bool sdk_reported = false;
+    for (const auto &d : sdk.diagnostics)
+        if (d.source == "faulty" && d.message.find("faulty plugin tripped") != std::string::npos) sdk_reported = true;
+    CHECK(sdk_reported);
+
+    // The next item is scanned normally by everyone.
+    auto good = fx.engine->scan("rawsecret sdksecret ordinary", "third.txt");
+    CHECK(good.diagnostics.empty());
+    std::vector<std::string> rules;
+    for (const auto &f : good.findings) rules.push_back(f.rule);
+    std::sort(rules.begin(), rules.end());
+    CHECK(rules == std::vector<std::string>{"raw_rule", "sdk_rule", "w"});
+}
+
+TEST_CASE("nested blobs are scanned with member paths, within the depth limit", "[engine]") {
+    const std::string archive = "ARCHIVE\nnote secretword in the container itself\nmember a.txt\nhas secretword\nend\n"
+                                "member inner.arc\nARCHIVE\nmember deep.txt\nsecretword deep down\nend\nend\n";
+    {
+        Fixture fx(true);
+        fx.install({rule("w", "secretword")});
+        auto r = fx.engine->scan(archive, "outer.arc");
+        std::vector<std::string> paths;
+        for (const auto &f : r.findings) paths.push_back(f.path);
+        CHECK(paths == std::vector<std::string>{"outer.arc", "outer.arc!a.txt", "outer.arc!inner.arc!deep.txt"});
+    }
+    {
+        EngineLimits limits;
+        limits.max_depth = 1;
+        Fixture fx(true, {}, limits);
+        fx.install({rule("w", "secretword")});
+        auto r = fx.engine->scan(archive, "outer.arc");
+        CHECK(r.findings.size() == 2);
+        REQUIRE(r.diagnostics.size() == 1);
+        CHECK(r.diagnostics[0].path == "outer.arc!inner.arc!deep.txt");
+        CHECK_THAT(r.diagnostics[0].message, Catch::Contains("max_depth (1)"));
+    }
+}
+
+TEST_CASE("limits end a branch with a diagnostic naming the item and the limit", "[engine]") {
+    EngineLimits limits;
+    limits.max_findings_per_item = 5;
+    limits.max_item_bytes = 1000;
+    Fixture fx(false, {}, limits);
+    fx.install({rule("d", R"(\bd\d\b)")});
+    auto r = fx.engine->scan("d1 d2 d3 d4 d5 d6 d7 d8 d9", "many.txt");
+    CHECK(r.findings.size() == 5);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK_THAT(r.diagnostics[0].message, Catch::Contains("max_findings_per_item (5)"));
+    auto big = fx.engine->scan(std::string(2000, 'd'), "big.txt");
+    REQUIRE(big.diagnostics.size() == 1);
+    CHECK(big.diagnostics[0].path == "big.txt");
+    CHECK_THAT(big.diagnostics[0].message, Catch::Contains("max_item_bytes (1000)"));
+}
+
+TEST_CASE("binary content nobody can extract is skipped, not scanned as text", "[engine]") {
+    Fixture fx;
+    fx.install({rule("w", "secret")});
+    auto r = fx.engine->scan(std::string("\x00\x01secret\x00", 9), "blob.bin");
+    CHECK(r.findings.empty());
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK_THAT(r.diagnostics[0].message, Catch::Contains("binary content"));
+}
