@@ -17,8 +17,13 @@ int command_run(const Args &args) {
             options.patterns = args[++i];
         } else if (args[i] == "--plugin-dir" && i + 1 < args.size()) {
             options.plugin_dirs.emplace_back(args[++i]);
+        } else if (args[i] == "--set" && i + 1 < args.size()) {
+            if (auto error = add_plugin_setting(options.plugin_settings, args[++i]); !error.empty()) {
+                std::cerr << "dlpd run: --set " << error << "\n";
+                return kExitError;
+            }
         } else if (args[i] == "--help" || args[i] == "-h") {
-            std::cout << "usage: dlpd run [--patterns FILE] [--plugin-dir DIR]...\n";
+            std::cout << "usage: dlpd run [--patterns FILE] [--plugin-dir DIR]... [--set PLUGIN.KEY=VALUE]...\n";
             return kExitClean;
         } else {
             std::cerr << "dlpd run: unknown argument '" << args[i] << "'\n";

@@ -23,6 +23,8 @@ options:
   --format FORMAT       text (default), jsonl or sarif
   --reveal              show matched content in full
   --plugin-dir DIR      load plugins from DIR instead of the default places (repeatable)
+  --set PLUGIN.KEY=VAL  a plugin setting, e.g. regex.max_mem_mb=512 (repeatable;
+                        'dlpd plugins --verbose' lists each plugin's keys)
   -q, --quiet           text format: no diagnostics on standard error
 
 exit status: 0 nothing found, 1 findings, 2 error (bad arguments, bad rule
@@ -66,6 +68,11 @@ int command_scan(const Args &args) {
             else if (f == "sarif") opt.format = ReportFormat::sarif;
             else {
                 std::cerr << "dlpd scan: unknown format '" << f << "' (text, jsonl or sarif)\n";
+                return kExitError;
+            }
+        } else if (a == "--set") {
+            if (auto error = add_plugin_setting(opt.setup.plugin_settings, value("--set")); !error.empty()) {
+                std::cerr << "dlpd scan: --set " << error << "\n";
                 return kExitError;
             }
         } else if (a == "--reveal") {

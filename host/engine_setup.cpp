@@ -19,11 +19,20 @@ std::string describe(const RuleProblem &p) {
     return out;
 }
 
+std::string add_plugin_setting(std::map<std::string, PluginSettings> &settings, const std::string &assignment) {
+    const size_t dot = assignment.find('.');
+    const size_t eq = assignment.find('=');
+    if (dot == std::string::npos || eq == std::string::npos || dot == 0 || dot + 1 >= eq)
+        return "'" + assignment + "' is not PLUGIN.KEY=VALUE (for example regex.max_mem_mb=512)";
+    settings[assignment.substr(0, dot)][assignment.substr(dot + 1, eq - dot - 1)].push_back(assignment.substr(eq + 1));
+    return {};
+}
+
 std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
     auto setup = std::make_unique<EngineSetup>();
     const auto dirs = options.plugin_dirs.empty() ? default_plugin_dirs() : options.plugin_dirs;
     for (const auto &dir : dirs) setup->registry.load_directory(dir);
-    setup->engine = std::make_unique<ScanEngine>(setup->registry);
+    setup->engine = std::make_unique<ScanEngine>(setup->registry, options.plugin_settings);
     for (const auto &p : setup->engine->startup_problems()) setup->errors.push_back(p);
 
     setup->patterns_file = options.patterns ? *options.patterns : default_patterns_file();

@@ -5,6 +5,7 @@
 #define DLPD_HOST_ENGINE_SETUP_HPP
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,13 @@ namespace dlpd {
 struct SetupOptions {
     std::vector<std::filesystem::path> plugin_dirs;  // empty: default_plugin_dirs()
     std::optional<std::filesystem::path> patterns;   // empty: default_patterns_file()
+    // Plugin settings by plugin name, checked against each plugin's schema.
+    std::map<std::string, PluginSettings> plugin_settings;
 };
+
+// Parses "PLUGIN.KEY=VALUE" (from --set) into settings; a repeated key
+// appends (for list keys). Returns an error message, or empty.
+std::string add_plugin_setting(std::map<std::string, PluginSettings> &settings, const std::string &assignment);
 
 struct EngineSetup {
     PluginRegistry registry;

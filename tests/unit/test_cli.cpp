@@ -213,6 +213,24 @@ TEST_CASE("a broken rule pack is an error that names the file, line and rule", "
     CHECK_THAT(r.err, Catch::Contains("rule 'v': validator 'nosuch' is not loaded"));
 }
 
+TEST_CASE("plugin settings given with --set reach the plugin and are checked", "[cli]") {
+    test::TempDir tmp;
+    std::string pack = "rules:\n";
+    for (int i = 0; i < 300; ++i)
+        pack += "  - name: r" + std::to_string(i) + "\n    regex: '(?i)[\\w.-]{0,50}?kw" + std::to_string(i) +
+                "[ \\t\\w.-]{0,20}[=:]([a-z0-9_-]{32})'\n";
+    auto file = tmp.write("big.yaml", pack);
+    const std::string scan = test::dlpd_command() + " scan --patterns " + test::quote(file.string()) + " ";
+    CHECK(run(scan + "-", "nothing").exit_code == 0);
+    auto tight = run(scan + "--set regex.max_mem_mb=1 --set regex.simplify_set=false -", "nothing");
+    CHECK(tight.exit_code == 2);
+    CHECK_THAT(tight.err, Catch::Contains("exceed the regex memory budget (max_mem_mb=1)"));
+    auto unknown = run(scan + "--set regex.colour=red -", "nothing");
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown key 'colour' for plugin regex"));
+    CHECK(run(scan + "--set nodot -", "x").exit_code == 2);
+}
+
 TEST_CASE("SARIF output is one JSON document with the results", "[cli]") {
     test::TempDir tmp;
     auto pack = tmp.write("pack.yaml", kPack);
