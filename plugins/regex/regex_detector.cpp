@@ -29,6 +29,10 @@ public:
          "Longest match guaranteed to be found whole inside a line longer than chunk_bytes", 0, 16, 16777216},
         {DLPD_CONFIG_BOOLEAN, "simplify_set", "true",
          "Let the rule set scan simplified copies of rules (same rules fire, less DFA memory)"},
+        {DLPD_CONFIG_INTEGER, "slow_scan_warning_mb_per_s", "2",
+         "Warn when sampled scanning runs slower than this many MB/s: the sign of a DFA cache too small for "
+         "the rule set (0: never warn)",
+         0, 0, 1000000000},
     };
 
     RegexDetector(const dlpd::sdk::Host &host, const dlpd::sdk::Config &config) : host_(host) {
@@ -37,6 +41,7 @@ public:
         compile_.simplify_set_patterns = config.boolean("simplify_set", true);
         scan_.chunk_bytes = static_cast<uint64_t>(config.integer("chunk_bytes", 4096));
         scan_.max_match_bytes = static_cast<uint64_t>(config.integer("max_match_bytes", 4096));
+        slow_mb_per_s_ = static_cast<uint64_t>(config.integer("slow_scan_warning_mb_per_s", 2));
         if (compile_.set_max_mem_bytes <= 0 || compile_.rule_max_mem_bytes <= 0 || scan_.chunk_bytes == 0)
             throw dlpd::sdk::Error(DLPD_ERR_CONFIG, "memory budgets and chunk_bytes must be positive");
     }
@@ -70,7 +75,14 @@ public:
         if (!snapshot) return DLPD_OK;
         Sink sink(*snapshot, out);
         dlpd::regex::ScanStats stats;
+        // Time a sample of scans (every large text, one small one in 256):
+        // RE2::Set does not fail when its DFA cache is too small, it slows
+        // down by orders of magnitude, and only the rate shows it.
+        const bool sample = slow_mb_per_s_ > 0 && (request.data.size() >= kAlwaysSampleBytes ||
+                                                   (calls_.fetch_add(1, std::memory_order_relaxed) & 255) == 0);
+        const uint64_t t0 = sample ? host_.monotonic_ns() : 0;
         const bool finished = snapshot->scan(request.data, scan_, sink, &stats);
+        if (sample) record_rate(request.data.size(), host_.monotonic_ns() - t0);
         if (stats.set_failures > 0) warn_dfa_exhausted();
         return finished ? DLPD_OK : DLPD_ERR_CANCELLED;
     }
@@ -88,13 +100,43 @@ private:
         const dlpd::sdk::Emitter &out_;
     };
 
+    // Accumulates sampled bytes and time; once a window is full, warns (at
+    // most every five minutes) when the rate is below the configured floor.
+    void record_rate(uint64_t bytes, uint64_t ns) {
+        const uint64_t total = window_bytes_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+        const uint64_t total_ns = window_ns_.fetch_add(ns, std::memory_order_relaxed) + ns;
+        if (total < kWindowBytes) return;
+        window_bytes_.store(0, std::memory_order_relaxed);
+        window_ns_.store(0, std::memory_order_relaxed);
+        const double mb_per_s = total_ns == 0 ? 1e12 : static_cast<double>(total) * 1e3 / static_cast<double>(total_ns);
+        if (mb_per_s >= static_cast<double>(slow_mb_per_s_)) return;
+        const uint64_t now = host_.monotonic_ns();
+        uint64_t last = last_warning_ns_.load();
+        if (last != 0 && now - last < kWarningIntervalNs) return;
+        if (!last_warning_ns_.compare_exchange_strong(last, now)) return;
+        host_.warning("the rule set scans at " + std::to_string(static_cast<uint64_t>(mb_per_s)) +
+                      " MB/s (sampled), below slow_scan_warning_mb_per_s=" + std::to_string(slow_mb_per_s_) +
+                      "; the DFA cache is probably too small for these rules and is being rebuilt over and over. "
+                      "Raise plugins.regex.max_mem_mb (now " + std::to_string(compile_.set_max_mem_bytes >> 20) +
+                      ") or simplify the largest rules.");
+    }
+
     void warn_dfa_exhausted() {
         if (warned_.exchange(true)) return;
         host_.warning("the rule set's DFA ran out of memory and every rule was run on the affected text; "
                       "results are complete but slow. Raise plugins.regex.max_mem_mb.");
     }
 
+    static constexpr uint64_t kAlwaysSampleBytes = 256 * 1024;
+    static constexpr uint64_t kWindowBytes = 4 * 1024 * 1024;
+    static constexpr uint64_t kWarningIntervalNs = 300ull * 1000 * 1000 * 1000;
+
     dlpd::sdk::Host host_;
+    uint64_t slow_mb_per_s_ = 2;
+    std::atomic<uint64_t> calls_{0};
+    std::atomic<uint64_t> window_bytes_{0};
+    std::atomic<uint64_t> window_ns_{0};
+    std::atomic<uint64_t> last_warning_ns_{0};
     dlpd::regex::CompileOptions compile_;
     dlpd::regex::ScanOptions scan_;
     std::atomic<std::shared_ptr<const dlpd::regex::RuleSet>> current_;

@@ -174,6 +174,28 @@ TEST_CASE("plugin settings are checked against the plugin's schema and reach the
     CHECK(roomy.engine->set_rules(rules).empty());
 }
 
+TEST_CASE("the regex plugin warns when sampled scanning is slower than the configured floor", "[engine]") {
+    std::string text;
+    while (text.size() < (6u << 20)) text += "an ordinary line of chat, nothing to see here\n";
+    {
+        // A floor no machine reaches: the warning must come, naming the budget.
+        test::LogCapture capture;
+        Fixture fx(false, {{"regex", {{"slow_scan_warning_mb_per_s", {"1000000000"}}}}});
+        fx.install({rule("w", "needle")});
+        fx.engine->scan(text, "big.txt");
+        CHECK_THAT(capture.all(), Catch::Contains("DFA cache is probably too small") &&
+                                      Catch::Contains("max_mem_mb (now 256)"));
+    }
+    {
+        // Disabled: silent.
+        test::LogCapture capture;
+        Fixture fx(false, {{"regex", {{"slow_scan_warning_mb_per_s", {"0"}}}}});
+        fx.install({rule("w", "needle")});
+        fx.engine->scan(text, "big.txt");
+        CHECK(capture.all().find("DFA cache") == std::string::npos);
+    }
+}
+
 TEST_CASE("a plugin that throws fails that item only, and says so", "[engine]") {
     test::LogCapture capture;
     Fixture fx(true);
