@@ -722,7 +722,7 @@ private:
             const bool record = pass++ == 0 && hits != nullptr;
             uint64_t findings = 0;
             const size_t done = loop(n, budget, 1023, [&](size_t i) {
-                dlpd::ScanResult r = engine.scan(corpus_.lines[i], name);
+                dlpd::ScanResult r = engine.scan_text(corpus_.lines[i], name);
                 findings += r.findings.size();
                 diagnostics += r.diagnostics.size();
                 if (record && !r.findings.empty()) {

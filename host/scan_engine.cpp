@@ -114,7 +114,7 @@ public:
     Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out)
         : snap_(snapshot), limits_(limits), out_(out) {}
 
-    void item(std::string_view data, const std::string &path, uint32_t depth) {
+    void item(std::string_view data, std::string_view path, uint32_t depth) {
         if (data.size() > limits_.max_item_bytes) {
             diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
                        "item of " + std::to_string(data.size()) + " bytes exceeds max_item_bytes (" +
@@ -123,7 +123,7 @@ public:
         }
         bool handled = false;
         std::unique_ptr<ExtractCollector> extracted;
-        for (const PluginInstance *ex : snap_.extractors) {
+        for (const PluginInstance *ex : snap_.extractors) {  // usually none or one
             auto attempt = std::make_unique<ExtractCollector>();
             const dlpd_request req = make_request(data, path, depth);
             const LoadedPlugin &p = ex->plugin();
@@ -143,7 +143,7 @@ public:
         if (handled) {
             detect(extracted->text, path);
             for (const auto &blob : extracted->blobs) {
-                const std::string member = path + "!" + blob.name;
+                const std::string member = std::string(path) + "!" + blob.name;
                 if (depth + 1 > limits_.max_depth) {
                     diagnostic(member, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
                                "nesting deeper than max_depth (" + std::to_string(limits_.max_depth) +
@@ -162,13 +162,24 @@ public:
         detect(data, path);
     }
 
-private:
-    void diagnostic(const std::string &path, const std::string &source, LogLevel level, int32_t status,
-                    const std::string &subject, const std::string &message) {
-        out_.diagnostics.push_back(Diagnostic{path, source, level, status, subject, message});
+    // Text that is known to be text (a message): straight to the detectors.
+    void text(std::string_view text, std::string_view path) {
+        if (text.size() > limits_.max_item_bytes) {
+            diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                       "text of " + std::to_string(text.size()) + " bytes exceeds max_item_bytes (" +
+                           std::to_string(limits_.max_item_bytes) + "); not scanned");
+            return;
+        }
+        detect(text, path);
     }
 
-    void detect(std::string_view text, const std::string &path) {
+private:
+    void diagnostic(std::string_view path, const std::string &source, LogLevel level, int32_t status,
+                    const std::string &subject, const std::string &message) {
+        out_.diagnostics.push_back(Diagnostic{std::string(path), source, level, status, subject, message});
+    }
+
+    void detect(std::string_view text, std::string_view path) {
         if (text.empty()) return;
         const size_t first = out_.findings.size();
         for (const PluginInstance *det : snap_.detectors) {
@@ -196,7 +207,7 @@ private:
         number_lines(text, first);
     }
 
-    void confirm(std::string_view text, const std::string &path, const std::string &detector, const RawFinding &f) {
+    void confirm(std::string_view text, std::string_view path, const std::string &detector, const RawFinding &f) {
         // A detector may bring rules of its own (configured in the plugin,
         // not pushed by the host): those have no validators and the default
         // severity.
@@ -220,7 +231,7 @@ private:
             if (verdict != DLPD_VALID) return;
         }
         Finding out;
-        out.path = path;
+        out.path = std::string(path);
         out.rule = f.rule;
         out.detector = detector;
         out.severity = meta.severity;
@@ -403,7 +414,7 @@ std::vector<RuleProblem> ScanEngine::check_examples(const std::vector<Rule> &rul
     for (const Rule &rule : rules) {
         if (!rule.enabled) continue;
         auto fires = [&](const std::string &text) {
-            ScanResult r = scan(text, "example");
+            ScanResult r = scan_text(text, "example");
             return std::any_of(r.findings.begin(), r.findings.end(),
                                [&](const Finding &f) { return f.rule == rule.name; });
         };
@@ -421,7 +432,15 @@ ScanResult ScanEngine::scan(std::string_view data, std::string_view name) const 
     ScanResult result;
     auto snap = snapshot_.load();
     Pipeline pipeline(*snap, limits_, result);
-    pipeline.item(data, std::string(name), 0);
+    pipeline.item(data, name, 0);
+    return result;
+}
+
+ScanResult ScanEngine::scan_text(std::string_view text, std::string_view name) const {
+    ScanResult result;
+    auto snap = snapshot_.load();
+    Pipeline pipeline(*snap, limits_, result);
+    pipeline.text(text, name);
     return result;
 }
 

@@ -91,8 +91,13 @@ public:
     // finding of that rule (after validators), each `no_match` none.
     std::vector<RuleProblem> check_examples(const std::vector<Rule> &rules) const;
 
-    // Scans one item (raw bytes; extractors decide what it is).
+    // Scans one item (raw bytes; extractors decide what it is): a file, an
+    // attachment, standard input.
     ScanResult scan(std::string_view data, std::string_view name) const;
+
+    // Scans text that is known to be text, such as a chat message: the
+    // detectors only, no extractors and no binary check.
+    ScanResult scan_text(std::string_view text, std::string_view name) const;
 
     struct Snapshot;
 

@@ -214,7 +214,11 @@ bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink 
         fired.clear();
         RE2::Set::ErrorInfo info{};
         const re2::StringPiece piece(text.data() + pos, end - pos);
-        const bool any = set_->set.Match(piece, &fired, &info);
+        // Ask first whether anything fires at all: without a match list
+        // RE2 allocates nothing and stops at the first match. Only the rare
+        // chunk that fires pays for a second pass that lists the rules.
+        bool any = set_->set.Match(piece, nullptr, &info);
+        if (any) any = set_->set.Match(piece, &fired, &info);
         if (stats != nullptr) ++stats->chunks;
         if (!any && info.kind != RE2::Set::kNoError) {
             // The Set could not decide (its DFA ran out of memory): run every

@@ -253,6 +253,20 @@ TEST_CASE("nested blobs are scanned with member paths, within the depth limit", 
     }
 }
 
+TEST_CASE("message text goes straight to the detectors without extractors", "[engine]") {
+    Fixture fx(true);
+    fx.install({rule("w", "secretword")});
+    const std::string looks_like_archive = "ARCHIVE\nmember a.txt\nsecretword\nend\n";
+    auto as_text = fx.engine->scan_text(looks_like_archive, "C01/1712.0001");
+    REQUIRE(as_text.findings.size() == 1);
+    CHECK(as_text.findings[0].path == "C01/1712.0001");
+    auto as_item = fx.engine->scan(looks_like_archive, "C01/1712.0001");
+    REQUIRE(as_item.findings.size() == 1);
+    CHECK(as_item.findings[0].path == "C01/1712.0001!a.txt");
+    // A NUL byte does not make a message "binary".
+    CHECK(fx.engine->scan_text(std::string("a\0secretword", 12), "m").findings.size() == 1);
+}
+
 TEST_CASE("limits end a branch with a diagnostic naming the item and the limit", "[engine]") {
     EngineLimits limits;
     limits.max_findings_per_item = 5;
