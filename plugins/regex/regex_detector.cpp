@@ -1,12 +1,21 @@
 // The regex detector plugin: rules are RE2 patterns, pushed by the host
 // through dlpd.detector/1. The current rule set is an immutable snapshot
 // swapped atomically, so a scan in flight finishes on the set it began with.
+//
+// A new rule set takes effect as soon as RE2 has compiled it (well under a
+// second for thousands of rules). When Hyperscan is available, a worker
+// thread then builds a Hyperscan prefilter for the same rules (seconds for
+// thousands) and swaps it in beside them; until then the RE2::Set decides.
 #include <dlpd/sdk.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
+#include "hyperscan_prefilter.hpp"
 #include "rule_set.hpp"
 
 namespace {
@@ -29,6 +38,9 @@ public:
          "Longest match guaranteed to be found whole inside a line longer than chunk_bytes", 0, 16, 16777216},
         {DLPD_CONFIG_BOOLEAN, "simplify_set", "true",
          "Let the rule set scan simplified copies of rules (same rules fire, less DFA memory)"},
+        {DLPD_CONFIG_STRING, "prefilter", "auto",
+         "Which rules may match is found by: hyperscan (a Hyperscan database built in the background), none "
+         "(RE2::Set only), or auto (hyperscan when this build has it)"},
         {DLPD_CONFIG_INTEGER, "slow_scan_warning_mb_per_s", "2",
          "Warn when sampled scanning runs slower than this many MB/s: the sign of a DFA cache too small for "
          "the rule set (0: never warn)",
@@ -44,6 +56,22 @@ public:
         slow_mb_per_s_ = static_cast<uint64_t>(config.integer("slow_scan_warning_mb_per_s", 2));
         if (compile_.set_max_mem_bytes <= 0 || compile_.rule_max_mem_bytes <= 0 || scan_.chunk_bytes == 0)
             throw dlpd::sdk::Error(DLPD_ERR_CONFIG, "memory budgets and chunk_bytes must be positive");
+        const std::string prefilter = config.string("prefilter", "auto");
+        if (prefilter == "hyperscan" && !dlpd::regex::hyperscan_available())
+            throw dlpd::sdk::Error(DLPD_ERR_CONFIG, "prefilter is hyperscan, but this build has no Hyperscan");
+        if (prefilter != "auto" && prefilter != "hyperscan" && prefilter != "none")
+            throw dlpd::sdk::Error(DLPD_ERR_CONFIG, "prefilter must be auto, hyperscan or none, not '" + prefilter + "'");
+        if (prefilter != "none" && dlpd::regex::hyperscan_available())
+            worker_ = std::thread([this] { build_prefilters(); });
+    }
+
+    ~RegexDetector() override {
+        {
+            std::lock_guard lock(jobs_mutex_);
+            stopping_ = true;
+        }
+        jobs_cv_.notify_all();
+        if (worker_.joinable()) worker_.join();
     }
 
     int32_t check_rule(const dlpd::sdk::Rule &rule, const dlpd::sdk::Emitter &diagnostics) override {
@@ -66,27 +94,77 @@ public:
                                        p.message, p.position);
             return problems.size() == 1 && problems[0].rule.empty() ? DLPD_ERR_LIMIT : DLPD_ERR_BAD_RULE;
         }
-        current_.store(std::move(compiled));
+        auto active = std::make_shared<Active>(Active{compiled, nullptr});
+        current_.store(active);
+        if (worker_.joinable() && !sources.empty()) {
+            // Latest wins: a job still waiting is replaced, not queued.
+            std::lock_guard lock(jobs_mutex_);
+            job_ = Job{std::move(sources), std::move(compiled)};
+            jobs_cv_.notify_all();
+        }
         return DLPD_OK;
     }
 
     int32_t scan(const dlpd::sdk::Request &request, const dlpd::sdk::Emitter &out) override {
-        std::shared_ptr<const dlpd::regex::RuleSet> snapshot = current_.load();
-        if (!snapshot) return DLPD_OK;
-        Sink sink(*snapshot, out);
+        std::shared_ptr<const Active> active = current_.load();
+        if (!active || !active->rules) return DLPD_OK;
+        const dlpd::regex::RuleSet &snapshot = *active->rules;
+        Sink sink(snapshot, out);
         dlpd::regex::ScanStats stats;
         // Time a sample of scans (every large text, one small one in 256):
         // RE2::Set does not fail when its DFA cache is too small, it slows
         // down by orders of magnitude, and only the rate shows it.
         const bool sample = slow_mb_per_s_ > 0 && (request.data.size() >= kAlwaysSampleBytes || one_in_256(request));
         const uint64_t t0 = sample ? host_.monotonic_ns() : 0;
-        const bool finished = snapshot->scan(request.data, scan_, sink, &stats);
+        const bool finished = snapshot.scan(request.data, scan_, sink, &stats, active->prefilter.get());
         if (sample) record_rate(request.data.size(), host_.monotonic_ns() - t0);
         if (stats.set_failures > 0) warn_dfa_exhausted();
         return finished ? DLPD_OK : DLPD_ERR_CANCELLED;
     }
 
 private:
+    // What scans use: the RE2 rules, and the prefilter built for exactly
+    // them once it is ready.
+    struct Active {
+        std::shared_ptr<const dlpd::regex::RuleSet> rules;
+        std::shared_ptr<const dlpd::regex::Prefilter> prefilter;
+    };
+    struct Job {
+        std::vector<dlpd::regex::RuleSource> sources;
+        std::shared_ptr<const dlpd::regex::RuleSet> rules;
+    };
+
+    // The worker: builds the prefilter for the latest rule set and publishes
+    // it only if that rule set is still the current one.
+    void build_prefilters() {
+        for (;;) {
+            Job job;
+            {
+                std::unique_lock lock(jobs_mutex_);
+                jobs_cv_.wait(lock, [&] { return stopping_ || job_.has_value(); });
+                if (stopping_) return;
+                job = std::move(*job_);
+                job_.reset();
+            }
+            dlpd::regex::PrefilterReport report;
+            auto prefilter = dlpd::regex::build_hyperscan_prefilter(job.sources, compile_, report);
+            std::string reasons;
+            for (const auto &r : report.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+            if (!prefilter) {
+                host_.warning("no Hyperscan prefilter; the RE2::Set alone decides which rules fire (" + reasons + ")");
+                continue;
+            }
+            auto current = current_.load();
+            if (!current || current->rules != job.rules) continue;  // superseded meanwhile
+            auto next = std::make_shared<Active>(Active{job.rules, std::move(prefilter)});
+            if (!current_.compare_exchange_strong(current, next)) continue;
+            host_.info("Hyperscan prefilter ready: " + std::to_string(report.in_database) + " rules in the database, " +
+                       std::to_string(report.with_re2) + " checked by RE2 alone" +
+                       (reasons.empty() ? "" : " (" + reasons + ")") + "; built in " +
+                       std::to_string(static_cast<int>(report.compile_seconds * 1000)) + " ms");
+        }
+    }
+
     class Sink final : public dlpd::regex::MatchSink {
     public:
         Sink(const dlpd::regex::RuleSet &set, const dlpd::sdk::Emitter &out) : set_(set), out_(out) {}
@@ -144,7 +222,12 @@ private:
     std::atomic<uint64_t> last_warning_ns_{0};
     dlpd::regex::CompileOptions compile_;
     dlpd::regex::ScanOptions scan_;
-    std::atomic<std::shared_ptr<const dlpd::regex::RuleSet>> current_;
+    std::atomic<std::shared_ptr<const Active>> current_;
+    std::mutex jobs_mutex_;
+    std::condition_variable jobs_cv_;
+    std::optional<Job> job_;
+    bool stopping_ = false;
+    std::thread worker_;  // last member: started in the constructor, after everything it uses
     std::atomic<bool> warned_{false};
 };
 

@@ -187,7 +187,8 @@ bool RuleSet::confirm(uint32_t rule, std::string_view text, uint64_t begin, uint
     return true;
 }
 
-bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink &sink, ScanStats *stats) const {
+bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink &sink, ScanStats *stats,
+                   const Prefilter *prefilter) const {
     if (rules_.empty() || text.empty()) return true;
     const uint64_t n = text.size();
     const uint64_t chunk = std::max<uint64_t>(options.chunk_bytes, 64);
@@ -214,12 +215,19 @@ bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink 
         fired.clear();
         RE2::Set::ErrorInfo info{};
         const re2::StringPiece piece(text.data() + pos, end - pos);
-        // Ask first whether anything fires at all: without a match list
-        // RE2 allocates nothing and stops at the first match. Only the rare
-        // chunk that fires pays for a second pass that lists the rules.
-        bool any = set_->set.Match(piece, nullptr, &info);
-        if (any) any = set_->set.Match(piece, &fired, &info);
         if (stats != nullptr) ++stats->chunks;
+        bool any = false;
+        if (prefilter != nullptr && prefilter->fired(std::string_view(piece.data(), piece.size()), fired)) {
+            any = !fired.empty();
+            if (stats != nullptr) ++stats->prefiltered;
+        } else {
+            fired.clear();
+            // Ask first whether anything fires at all: without a match list
+            // RE2 allocates nothing and stops at the first match. Only the
+            // rare chunk that fires pays for a second pass listing the rules.
+            any = set_->set.Match(piece, nullptr, &info);
+            if (any) any = set_->set.Match(piece, &fired, &info);
+        }
         if (!any && info.kind != RE2::Set::kNoError) {
             // The Set could not decide (its DFA ran out of memory): run every
             // rule on this chunk rather than miss anything.
@@ -230,6 +238,7 @@ bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink 
         if (!fired.empty()) {
             if (stats != nullptr) ++stats->chunks_fired;
             std::sort(fired.begin(), fired.end());
+            fired.erase(std::unique(fired.begin(), fired.end()), fired.end());
             for (int r : fired)
                 if (!confirm(static_cast<uint32_t>(r), text, pos, end, skip_before, sink)) return false;
         }

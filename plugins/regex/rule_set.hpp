@@ -71,9 +71,23 @@ public:
     virtual bool on_match(const Match &match) = 0;
 };
 
+// Something faster than the RE2::Set at telling which rules may match a
+// text (a Hyperscan database, say). It may answer with rules that do not
+// match (they are confirmed with RE2 anyway) but never leave out one that
+// does; when it cannot decide for a text it says so and the Set decides.
+class Prefilter {
+public:
+    virtual ~Prefilter() = default;
+    // Appends the index of every rule that may match somewhere in text.
+    // Returns false, leaving fired unspecified, when it cannot decide.
+    virtual bool fired(std::string_view text, std::vector<int> &fired) const = 0;
+};
+
 struct ScanStats {
     uint64_t chunks = 0;
     uint64_t chunks_fired = 0;
+    // Chunks whose fired rules came from the prefilter rather than the Set.
+    uint64_t prefiltered = 0;
     // Chunks where the Set's DFA ran out of memory and every rule had to be
     // run instead: a sign that set_max_mem_bytes is too small.
     uint64_t set_failures = 0;
@@ -102,7 +116,8 @@ public:
 
     // Scans text. Returns false when the sink asked to stop. Thread-safe:
     // any number of scans may run at once on one RuleSet.
-    bool scan(std::string_view text, const ScanOptions &options, MatchSink &sink, ScanStats *stats = nullptr) const;
+    bool scan(std::string_view text, const ScanOptions &options, MatchSink &sink, ScanStats *stats = nullptr,
+              const Prefilter *prefilter = nullptr) const;
 
 private:
     RuleSet();
