@@ -38,6 +38,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -47,6 +48,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -58,6 +60,7 @@
 #include "plugin_instance.hpp"
 #include "plugin_registry.hpp"
 #include "rule_pack.hpp"
+#include "hyperscan_prefilter.hpp"
 #include "rule_set.hpp"
 #include "scan_engine.hpp"
 
@@ -533,6 +536,68 @@ std::string command_text(const std::vector<std::string> &args) {
 // ---------------------------------------------------------------------------
 // The benchmark
 
+// The regex plugin builds its Hyperscan prefilter in the background after
+// set_rules and logs when it is ready (or why it is not). Measurements wait
+// for that, so they time the steady state a running dlpd reaches.
+class PrefilterWatch {
+public:
+    void install() {
+        dlpd::set_log_sink([this](dlpd::LogLevel level, std::string_view component, std::string_view message) {
+            std::lock_guard lock(mutex_);
+            if (message.find("Hyperscan prefilter ready") != std::string_view::npos ||
+                message.find("Hyperscan prefilter built but not used") != std::string_view::npos ||
+                message.find("no Hyperscan prefilter") != std::string_view::npos) {
+                ++events_;
+                last_ = std::string(message);
+                cv_.notify_all();
+                return;
+            }
+            if (level >= dlpd::LogLevel::warning)
+                std::fprintf(stderr, "dlpd: %.*s: %.*s\n", static_cast<int>(component.size()), component.data(),
+                             static_cast<int>(message.size()), message.data());
+        });
+    }
+    uint64_t events() {
+        std::lock_guard lock(mutex_);
+        return events_;
+    }
+    // Waits for the next event after `before`; returns its message, or
+    // nothing after max_seconds.
+    std::optional<std::string> wait_after(uint64_t before, double max_seconds) {
+        std::unique_lock lock(mutex_);
+        if (!cv_.wait_for(lock, std::chrono::duration<double>(max_seconds), [&] { return events_ > before; }))
+            return std::nullopt;
+        return last_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    uint64_t events_ = 0;
+    std::string last_;
+};
+
+PrefilterWatch &prefilter_watch() {
+    static PrefilterWatch watch;
+    return watch;
+}
+
+// After set_rules: when the plugin will build a prefilter, wait for it and
+// print how long it took.
+void await_prefilter(uint64_t before, bool expected, const std::string &label) {
+    if (!expected) return;
+    const double t0 = now();
+    auto message = prefilter_watch().wait_after(before, 600);
+    if (!message) {
+        std::printf("  %-41s prefilter not ready after 600 s; measuring without it\n", label.c_str());
+        return;
+    }
+    const bool ready = message->find("prefilter ready") != std::string::npos;
+    std::printf("  %-41s %s after %s more\n", label.c_str(), ready ? "Hyperscan prefilter in use" : "no prefilter in use",
+                seconds_text(now() - t0).c_str());
+    std::printf("      plugin: %s\n", message->c_str());
+}
+
 class Bench {
 public:
     explicit Bench(Options o) : o_(std::move(o)) {}
@@ -702,6 +767,8 @@ private:
         limits.max_findings_per_item = std::numeric_limits<uint64_t>::max();
         dlpd::ScanEngine engine(registry_, settings, limits);
         for (const auto &p : engine.startup_problems()) throw std::runtime_error(label + ": " + p);
+        const bool expect_prefilter = dlpd::regex::hyperscan_available() && variant.find("prefilter=none") == std::string::npos;
+        const uint64_t events_before = prefilter_watch().events();
         double t0 = now();
         const auto problems = engine.set_rules(rules);
         const double compile_s = now() - t0;
@@ -712,6 +779,7 @@ private:
             return;
         }
         std::printf("  %-41s set_rules %s\n", label.c_str(), seconds_text(compile_s).c_str());
+        await_prefilter(events_before, expect_prefilter, label);
         if (variant.empty()) rep.compile["dlpd"] = seconds_text(compile_s);
 
         const std::string_view name = "C0123ABCD/1712345678.000100";
@@ -779,6 +847,7 @@ private:
         std::vector<const dlpd_rule *> pointers;
         for (const auto &r : storage) pointers.push_back(&r);
         dlpd::DiagnosticCollector diags;
+        const uint64_t events_before = prefilter_watch().events();
         double t0 = now();
         const int32_t status = det->set_rules(instance->raw(), pointers.data(), pointers.size(), diags.table());
         const double compile_s = now() - t0;
@@ -789,6 +858,7 @@ private:
             return;
         }
         std::printf("  %-41s set_rules %s\n", "regex plugin (C ABI)", seconds_text(compile_s).c_str());
+        await_prefilter(events_before, dlpd::regex::hyperscan_available() && !pointers.empty(), "regex plugin (C ABI)");
 
         CountingEmitter out;
         dlpd_request req{};
@@ -1374,6 +1444,7 @@ private:
 
 int main(int argc, char **argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    prefilter_watch().install();
     try {
         Bench bench(parse(argc, argv));
         return bench.run();

@@ -49,6 +49,7 @@ run "$bin/engine_bench" \
   --sets syn10,syn100,syn1000,syn10000,realistic \
   --runs 5 \
   --max-seconds 10 \
+  --variant prefilter=none \
   --variant max_mem_mb=1024 \
   --variant chunk_bytes=65536 \
   --variant-sets syn1000,realistic \

@@ -1,5 +1,6 @@
 #include "hyperscan_prefilter.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 
@@ -127,14 +128,19 @@ struct DatabaseDeleter {
     void operator()(hs_database_t *db) const { hs_free_database(db); }
 };
 
-// Each thread keeps one scratch space, grown to fit whichever database it
-// scans; Hyperscan forbids sharing a scratch between threads.
+// Each thread keeps one scratch space, cloned from the prefilter's own when
+// the thread first scans with it. Hyperscan forbids sharing a scratch between
+// threads, and hs_alloc_scratch() costs most of a millisecond even when the
+// scratch it is given is already valid, so it is never called per scan.
 struct ThreadScratch {
+    uint64_t serial = 0;  // the prefilter this scratch was cloned for
     hs_scratch_t *scratch = nullptr;
     ~ThreadScratch() {
         if (scratch != nullptr) hs_free_scratch(scratch);
     }
 };
+
+std::atomic<uint64_t> g_next_serial{1};
 
 int on_match(unsigned int id, unsigned long long, unsigned long long, unsigned int, void *ctx) {
     static_cast<std::vector<int> *>(ctx)->push_back(static_cast<int>(id));
@@ -143,14 +149,23 @@ int on_match(unsigned int id, unsigned long long, unsigned long long, unsigned i
 
 class HyperscanPrefilter final : public Prefilter {
 public:
-    HyperscanPrefilter(std::unique_ptr<hs_database_t, DatabaseDeleter> db, std::unique_ptr<RE2::Set> side,
-                       std::vector<int> side_ids)
-        : db_(std::move(db)), side_(std::move(side)), side_ids_(std::move(side_ids)) {}
+    HyperscanPrefilter(std::unique_ptr<hs_database_t, DatabaseDeleter> db, hs_scratch_t *prototype,
+                       std::unique_ptr<RE2::Set> side, std::vector<int> side_ids)
+        : db_(std::move(db)), prototype_(prototype), side_(std::move(side)), side_ids_(std::move(side_ids)) {}
+    ~HyperscanPrefilter() override { hs_free_scratch(prototype_); }
+    HyperscanPrefilter(const HyperscanPrefilter &) = delete;
+    HyperscanPrefilter &operator=(const HyperscanPrefilter &) = delete;
 
     bool fired(std::string_view text, std::vector<int> &fired) const override {
         if (!valid_utf8(text)) return false;
         thread_local ThreadScratch tls;
-        if (hs_alloc_scratch(db_.get(), &tls.scratch) != HS_SUCCESS) return false;
+        if (tls.serial != serial_) {
+            if (tls.scratch != nullptr) hs_free_scratch(tls.scratch);
+            tls.scratch = nullptr;
+            tls.serial = 0;
+            if (hs_clone_scratch(prototype_, &tls.scratch) != HS_SUCCESS) return false;
+            tls.serial = serial_;
+        }
         if (hs_scan(db_.get(), text.data(), static_cast<unsigned>(text.size()), 0, tls.scratch, &on_match, &fired) !=
             HS_SUCCESS)
             return false;
@@ -169,7 +184,9 @@ public:
     }
 
 private:
+    const uint64_t serial_ = g_next_serial.fetch_add(1);  // never reused, unlike an address
     std::unique_ptr<hs_database_t, DatabaseDeleter> db_;
+    hs_scratch_t *prototype_;
     std::unique_ptr<RE2::Set> side_;  // rules Hyperscan cannot answer for exactly
     std::vector<int> side_ids_;       // side Set index -> rule index
 };
@@ -256,6 +273,11 @@ std::shared_ptr<const Prefilter> build_hyperscan_prefilter(const std::vector<Rul
         return nullptr;
     }
     std::unique_ptr<hs_database_t, DatabaseDeleter> db(raw);
+    hs_scratch_t *prototype = nullptr;
+    if (hs_alloc_scratch(db.get(), &prototype) != HS_SUCCESS) {
+        report.reasons.push_back("Hyperscan could not allocate scratch space");
+        return nullptr;
+    }
 
     std::unique_ptr<RE2::Set> side;
     if (!side_ids.empty()) {
@@ -267,11 +289,13 @@ std::shared_ptr<const Prefilter> build_hyperscan_prefilter(const std::vector<Rul
             const auto &rule = rules[static_cast<size_t>(id)];
             std::string error;
             if (side->Add(set_pattern_for(rule.pattern), &error) < 0 && side->Add(rule.pattern, &error) < 0) {
+                hs_free_scratch(prototype);
                 report.reasons.push_back(rule.name + ": cannot be added to the side set: " + error);
                 return nullptr;
             }
         }
         if (!side->Compile()) {
+            hs_free_scratch(prototype);
             report.reasons.push_back("the side RE2::Set exceeds max_mem_mb");
             return nullptr;
         }
@@ -280,7 +304,7 @@ std::shared_ptr<const Prefilter> build_hyperscan_prefilter(const std::vector<Rul
     report.with_re2 = side_ids.size();
     report.compile_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return std::make_shared<HyperscanPrefilter>(std::move(db), std::move(side), std::move(side_ids));
+    return std::make_shared<HyperscanPrefilter>(std::move(db), prototype, std::move(side), std::move(side_ids));
 }
 
 #endif
