@@ -12,6 +12,8 @@ using Args = std::vector<std::string>;
 int command_scan(const Args &args);
 int command_plugins(const Args &args);
 int command_run(const Args &args);
+int command_migrate(const Args &args);
+int command_patterns(const Args &args);
 
 // Exit codes of `dlpd scan` (and of usage errors everywhere).
 inline constexpr int kExitClean = 0;

@@ -16,6 +16,8 @@ commands:
   run       the daemon: loads plugins and rules, then serves until SIGINT/SIGTERM
   scan      scan files, folders (recursively) or standard input (-)
   plugins   list loaded plugins, their ABI versions, and refused plugins with the reason
+  migrate   apply the database schema migrations
+  patterns  import or export rule packs to and from the database
   version   print the version
 
 Run 'dlpd COMMAND --help' for a command's options.
@@ -34,6 +36,8 @@ int main(int argc, char **argv) {
         if (command == "scan") return dlpd::command_scan(args);
         if (command == "plugins") return dlpd::command_plugins(args);
         if (command == "run") return dlpd::command_run(args);
+        if (command == "migrate") return dlpd::command_migrate(args);
+        if (command == "patterns") return dlpd::command_patterns(args);
         if (command == "version" || command == "--version") {
             std::cout << "dlpd " DLPD_VERSION_STRING "\n";
             return 0;

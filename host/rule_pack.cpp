@@ -150,6 +150,31 @@ std::vector<Rule> parse_rule_pack(const std::string &yaml_text, const std::strin
     return rules;
 }
 
+std::string write_rule_pack(const std::vector<Rule> &rules) {
+    YAML::Emitter out;
+    out << YAML::BeginMap << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    for (const Rule &r : rules) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << r.name;
+        out << YAML::Key << "regex" << YAML::Value << YAML::SingleQuoted << r.regex;
+        if (r.detector != "regex") out << YAML::Key << "detector" << YAML::Value << r.detector;
+        if (!r.validators.empty())
+            out << YAML::Key << "validators" << YAML::Value << YAML::Flow << r.validators;
+        out << YAML::Key << "severity" << YAML::Value << r.severity;
+        if (!r.description.empty()) out << YAML::Key << "description" << YAML::Value << r.description;
+        out << YAML::Key << "enabled" << YAML::Value << r.enabled;
+        if (!r.examples_match.empty() || !r.examples_no_match.empty()) {
+            out << YAML::Key << "examples" << YAML::Value << YAML::BeginMap;
+            if (!r.examples_match.empty()) out << YAML::Key << "match" << YAML::Value << r.examples_match;
+            if (!r.examples_no_match.empty()) out << YAML::Key << "no_match" << YAML::Value << r.examples_no_match;
+            out << YAML::EndMap;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+    return std::string("# dlpd rule pack, written by 'dlpd patterns export'\n") + out.c_str() + "\n";
+}
+
 std::vector<Rule> load_rule_pack(const std::filesystem::path &file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw RulePackError({file.string() + ": cannot read the rule pack"});

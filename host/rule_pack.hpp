@@ -43,6 +43,9 @@ private:
 std::vector<Rule> load_rule_pack(const std::filesystem::path &file);
 std::vector<Rule> parse_rule_pack(const std::string &yaml_text, const std::string &source_name);
 
+// Writes rules as a pack that parse_rule_pack reads back to the same rules.
+std::string write_rule_pack(const std::vector<Rule> &rules);
+
 }  // namespace dlpd
 
 #endif

@@ -1,0 +1,56 @@
+// Keeps a running engine's rules equal to the store's. A change made in this
+// process is applied at once (notify()); a change made by another replica is
+// noticed by polling the store's rule revision. Compiling happens on this
+// object's thread, off the scanning threads, and the engine swaps the new set
+// in atomically.
+#ifndef DLPD_HOST_RULE_SYNC_HPP
+#define DLPD_HOST_RULE_SYNC_HPP
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "scan_engine.hpp"
+#include "store/store.hpp"
+
+namespace dlpd {
+
+class RuleSync {
+public:
+    RuleSync(Store &store, ScanEngine &engine, std::chrono::milliseconds poll_interval);
+    ~RuleSync();
+    RuleSync(const RuleSync &) = delete;
+    RuleSync &operator=(const RuleSync &) = delete;
+
+    // Loads the store's rules into the engine now, on the calling thread.
+    // Returns the problems (the engine keeps its rules when there are any).
+    std::vector<RuleProblem> load_now();
+
+    void start();
+    void stop();
+    // The rules changed in this process: check without waiting for the poll.
+    void notify();
+
+    // The store revision whose rules the engine holds (or last refused).
+    int64_t applied_revision() const { return applied_.load(); }
+
+private:
+    void run();
+
+    Store &store_;
+    ScanEngine &engine_;
+    std::chrono::milliseconds poll_;
+    std::atomic<int64_t> applied_{-1};
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    bool poked_ = false;
+    std::thread thread_;
+};
+
+}  // namespace dlpd
+
+#endif

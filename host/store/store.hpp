@@ -1,0 +1,137 @@
+// The store: rules, incidents, processed events, admin users and sessions,
+// and the audit log, in SQLite (the embedded default) or MySQL/MariaDB,
+// through Poco::Data. Poco stays behind this header.
+//
+// Thread-safe: every call takes a session from a pool.
+#ifndef DLPD_HOST_STORE_STORE_HPP
+#define DLPD_HOST_STORE_STORE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rule_pack.hpp"
+#include "store/database_url.hpp"
+
+namespace dlpd {
+
+// A store failure. The message never contains a password.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct StoreOptions {
+    int pool_size = 8;
+    int connect_timeout_seconds = 5;
+    // Keep the full text of a message with its incident (sealed with
+    // DLPD_ENCRYPTION_KEY when that is set).
+    bool store_message_text = false;
+};
+
+struct IncidentInput {
+    std::string source = "slack";  // slack | scan
+    std::string team_id, channel_id, user_id;
+    std::string message_ts, thread_ts, permalink, event_id;
+    std::string rule, detector, severity;
+    std::string match;         // the sensitive text itself: only its mask and fingerprint are kept
+    std::string message_text;  // kept only when store_message_text is on
+    std::string actions;       // JSON: what was decided
+    std::string action_results;  // JSON: what happened
+};
+
+struct Incident {
+    int64_t id = 0;
+    int64_t created_at_ms = 0;
+    std::string source, team_id, channel_id, user_id, message_ts, thread_ts, permalink, event_id;
+    std::string rule, detector, severity;
+    std::string masked_match;
+    std::string match_fingerprint;  // HMAC-SHA256 of the match, hex
+    bool has_message_text = false;
+    bool message_text_sealed = false;  // encrypted at rest
+    std::string actions, action_results;
+};
+
+struct AuditEntry {
+    int64_t id = 0;
+    int64_t at_ms = 0;
+    std::string actor, action, subject, detail;
+};
+
+struct PendingEvent {
+    std::string event_id;
+    std::string payload;
+    int attempts = 0;
+};
+
+class Store {
+public:
+    // Connects and checks the connection; fails fast with a StoreError that
+    // names the database (password redacted) and the reason.
+    static std::unique_ptr<Store> open(const DatabaseUrl &url, const StoreOptions &options = {});
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    const DatabaseUrl &url() const;
+
+    // Applies the migrations not applied yet; returns their names. Running
+    // it again applies nothing. Each migration is one transaction on SQLite
+    // (MySQL commits DDL implicitly, so there a migration is made of
+    // statements that can be re-run).
+    std::vector<std::string> migrate();
+    int schema_version();
+
+    // --- rules ---------------------------------------------------------
+    std::vector<Rule> rules();
+    // Changes whenever the rules change; replicas poll it.
+    int64_t rules_revision();
+    struct RuleChange {
+        size_t added = 0;
+        size_t updated = 0;
+        size_t unchanged = 0;
+        int64_t revision = 0;
+    };
+    // Inserts or updates (by name) every rule, in one transaction, bumping
+    // the revision once and writing the audit log. Validation is the
+    // caller's (the engine's) job: nothing here compiles patterns.
+    RuleChange upsert_rules(const std::vector<Rule> &rules, const std::string &actor);
+    bool delete_rule(const std::string &name, const std::string &actor);
+
+    // --- processed events ----------------------------------------------
+    // Records an event before it is acknowledged. Returns false when the
+    // event id is already recorded (a retry, or another replica has it).
+    bool claim_event(const std::string &event_id, const std::string &payload);
+    void finish_event(const std::string &event_id, const std::string &status);
+    std::vector<PendingEvent> pending_events(size_t limit = 1000);
+
+    // --- incidents -----------------------------------------------------
+    int64_t record_incident(const IncidentInput &incident);
+    std::optional<Incident> incident(int64_t id);
+    std::vector<Incident> recent_incidents(size_t limit);
+    // The stored message text, unsealed; nothing when none was kept or it
+    // cannot be unsealed (no key, wrong key).
+    std::optional<std::string> incident_message_text(int64_t id);
+
+    // --- audit ---------------------------------------------------------
+    void audit(const std::string &actor, const std::string &action, const std::string &subject,
+               const std::string &detail);
+    std::vector<AuditEntry> audit_log(size_t limit);
+
+    // HMAC-SHA256 of a matched secret, hex: lets incidents of the same
+    // secret be grouped without keeping it.
+    std::string fingerprint(const std::string &secret);
+
+    struct Impl;
+
+private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dlpd
+
+#endif

@@ -1,0 +1,412 @@
+// The store against real databases: SQLite, and a MariaDB server started on
+// loopback for this test process. Every case runs on both.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <thread>
+
+#include "mariadb_server.hpp"
+#include "rule_sync.hpp"
+#include "scan_engine.hpp"
+#include "store/sealed_text.hpp"
+#include "store/store.hpp"
+#include "test_support.hpp"
+
+using namespace dlpd;
+
+namespace {
+
+// A fresh, empty database of the dialect under test.
+struct TestDatabase {
+    explicit TestDatabase(const std::string &dialect) {
+        if (dialect == "sqlite") {
+            url_text = "sqlite:" + (dir.path() / "dlpd.db").string();
+        } else {
+            auto &server = test::MariaDbServer::instance();
+            url_text = server.url(server.fresh_database());
+        }
+    }
+    DatabaseUrl url() const {
+        std::string error;
+        auto u = parse_database_url(url_text, error);
+        REQUIRE(u);
+        return *u;
+    }
+    std::unique_ptr<Store> open(StoreOptions options = {}) const { return Store::open(url(), options); }
+    test::TempDir dir;
+    std::string url_text;
+};
+
+Rule make_rule(const std::string &name, const std::string &regex) {
+    Rule r;
+    r.name = name;
+    r.regex = regex;
+    return r;
+}
+
+bool same_rule(const Rule &a, const Rule &b) {
+    return a.name == b.name && a.regex == b.regex && a.detector == b.detector && a.validators == b.validators &&
+           a.severity == b.severity && a.description == b.description && a.enabled == b.enabled &&
+           a.examples_match == b.examples_match && a.examples_no_match == b.examples_no_match;
+}
+
+const std::vector<Rule> &starter_pack() {
+    static const auto rules = load_rule_pack(test::kSourceDir / "config" / "patterns.yaml");
+    return rules;
+}
+
+// Waits for cond (a readiness wait: the bound only stops a broken build
+// from hanging, it asserts nothing about speed).
+template <class Cond>
+bool eventually(Cond cond) {
+    for (int i = 0; i < 300; ++i) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return cond();
+}
+
+}  // namespace
+
+TEST_CASE("migrations apply to an empty database, and running them again changes nothing", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    CHECK(store->schema_version() == 0);
+    auto applied = store->migrate();
+    REQUIRE(applied.size() == 1);
+    CHECK(store->schema_version() == 1);
+    CHECK(store->migrate().empty());
+    CHECK(store->schema_version() == 1);
+    CHECK(store->rules().empty());
+    CHECK(store->rules_revision() == 0);
+}
+
+TEST_CASE("rules round-trip through the store and through an exported pack", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    auto change = store->upsert_rules(starter_pack(), "tester");
+    CHECK(change.added == starter_pack().size());
+    CHECK(change.revision == 1);
+    auto stored = store->rules();
+    REQUIRE(stored.size() == starter_pack().size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+        INFO(starter_pack()[i].name);
+        CHECK(same_rule(stored[i], starter_pack()[i]));
+    }
+    auto reparsed = parse_rule_pack(write_rule_pack(stored), "export.yaml");
+    REQUIRE(reparsed.size() == stored.size());
+    for (size_t i = 0; i < stored.size(); ++i) CHECK(same_rule(reparsed[i], stored[i]));
+
+    // Importing the same rules again changes nothing, not even the revision.
+    auto again = store->upsert_rules(reparsed, "tester");
+    CHECK(again.unchanged == stored.size());
+    CHECK(store->rules_revision() == 1);
+
+    // One changed rule: updated by name, revision bumped, audited.
+    auto edited = reparsed;
+    edited[0].regex = "changed";
+    edited[0].enabled = false;
+    auto one = store->upsert_rules({edited[0]}, "alice");
+    CHECK(one.updated == 1);
+    CHECK(store->rules_revision() == 2);
+    CHECK(store->rules()[0].regex == "changed");
+    auto audit = store->audit_log(1);
+    REQUIRE(audit.size() == 1);
+    CHECK(audit[0].actor == "alice");
+    CHECK(audit[0].action == "rule.update");
+    CHECK(audit[0].subject == edited[0].name);
+    CHECK_THAT(audit[0].detail, Catch::Contains("pattern changed") && Catch::Contains("disabled"));
+
+    CHECK(store->delete_rule(edited[0].name, "alice"));
+    CHECK_FALSE(store->delete_rule(edited[0].name, "alice"));
+    CHECK(store->rules_revision() == 3);
+    CHECK(store->rules().size() == stored.size() - 1);
+}
+
+TEST_CASE("an event id is acted on once, even across replicas", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto replica_a = db.open();
+    replica_a->migrate();
+    auto replica_b = db.open();
+    CHECK(replica_a->claim_event("Ev01", "{\"event\":1}"));
+    CHECK_FALSE(replica_b->claim_event("Ev01", "{\"event\":1}"));  // a retry, or the other replica
+    CHECK(replica_b->claim_event("Ev02", "{\"event\":2}"));
+    auto pending = replica_a->pending_events();
+    REQUIRE(pending.size() == 2);
+    CHECK(pending[0].event_id == "Ev01");
+    CHECK(pending[0].payload == "{\"event\":1}");
+    replica_a->finish_event("Ev01", "done");
+    pending = replica_b->pending_events();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].event_id == "Ev02");
+    CHECK_FALSE(replica_a->claim_event("Ev01", "{}"));  // done events stay recorded
+
+    // Many claims of one id at once from two replicas: exactly one wins.
+    std::atomic<int> wins{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i)
+                if ((t % 2 ? replica_a : replica_b)->claim_event("race" + std::to_string(i), "{}")) ++wins;
+        });
+    for (auto &t : threads) t.join();
+    CHECK(wins == 20);
+}
+
+TEST_CASE("an incident keeps the masked match and a fingerprint, not the secret", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    IncidentInput in;
+    in.channel_id = "C01";
+    in.user_id = "U01";
+    in.message_ts = "1712345678.000100";
+    in.rule = "card_visa";
+    in.detector = "regex";
+    in.severity = "high";
+    in.match = "4111 1111 1111 1111";
+    in.message_text = "my card is 4111 1111 1111 1111";
+    const int64_t id = store->record_incident(in);
+    auto got = store->incident(id);
+    REQUIRE(got);
+    CHECK(got->masked_match == "**** **** **** 1111");
+    CHECK(got->match_fingerprint.size() == 64);
+    CHECK(got->message_ts == "1712345678.000100");
+    CHECK_FALSE(got->has_message_text);  // not kept unless asked for
+    CHECK_FALSE(store->incident_message_text(id));
+    // Same secret, same fingerprint; another secret, another.
+    CHECK(store->fingerprint("4111 1111 1111 1111") == got->match_fingerprint);
+    CHECK(store->fingerprint("4111 1111 1111 1112") != got->match_fingerprint);
+    if (dialect == "sqlite") {
+        const std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
+        CHECK(bytes.find("4111 1111 1111 1111") == std::string::npos);
+    }
+}
+
+TEST_CASE("kept message text is sealed with the environment's key", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    const std::string key_hex = to_hex(random_bytes(32));
+    ::setenv("DLPD_ENCRYPTION_KEY", key_hex.c_str(), 1);
+    StoreOptions options;
+    options.store_message_text = true;
+    auto store = db.open(options);
+    ::unsetenv("DLPD_ENCRYPTION_KEY");
+    store->migrate();
+    IncidentInput in;
+    in.rule = "aws";
+    in.match = "AKIAIOSFODNN7EXAMPLE";
+    in.message_text = "deploy with AKIAIOSFODNN7EXAMPLE please";
+    const int64_t id = store->record_incident(in);
+    auto got = store->incident(id);
+    REQUIRE(got);
+    CHECK(got->has_message_text);
+    CHECK(got->message_text_sealed);
+    CHECK(store->incident_message_text(id) == std::optional<std::string>(in.message_text));
+    if (dialect == "sqlite") {
+        const std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
+        CHECK(bytes.find("AKIAIOSFODNN7EXAMPLE") == std::string::npos);
+        CHECK(bytes.find("deploy with") == std::string::npos);
+    }
+    // Without the key, the text cannot be read back.
+    auto keyless = db.open(options);
+    CHECK_FALSE(keyless->incident_message_text(id));
+}
+
+TEST_CASE("sealing detects tampering and a wrong key", "[store]") {
+    const std::string key = random_bytes(32), other = random_bytes(32);
+    const std::string sealed = seal("secret text", key);
+    CHECK(unseal(sealed, key) == std::optional<std::string>("secret text"));
+    CHECK_FALSE(unseal(sealed, other));
+    std::string tampered = sealed;
+    tampered[tampered.size() - 6] = tampered[tampered.size() - 6] == 'A' ? 'B' : 'A';
+    CHECK_FALSE(unseal(tampered, key));
+    CHECK(seal("secret text", key) != sealed);  // fresh nonce each time
+    CHECK_FALSE(parse_key("not a key"));
+    CHECK(parse_key(to_hex(key)) == std::optional<std::string>(key));
+}
+
+TEST_CASE("a wrong password or an unreachable server fails fast without printing the password", "[store]") {
+    auto &server = test::MariaDbServer::instance();
+    std::string error;
+    auto wrong = parse_database_url(server.url(server.fresh_database(), "not-the-Pa55word"), error);
+    REQUIRE(wrong);
+    try {
+        Store::open(*wrong);
+        FAIL("connected with a wrong password");
+    } catch (const StoreError &e) {
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Contains("cannot connect") && Catch::Contains("Access denied") &&
+                                Catch::Contains("mysql://dlpd_test:***@127.0.0.1:"));
+        CHECK(message.find("not-the-Pa55word") == std::string::npos);
+    }
+    auto closed = parse_database_url("mysql://dlpd_test:" + std::string(test::MariaDbServer::kPassword) +
+                                         "@127.0.0.1:" + std::to_string(test::MariaDbServer::free_port()) + "/x",
+                                     error);
+    REQUIRE(closed);
+    StoreOptions quick;
+    quick.connect_timeout_seconds = 2;
+    try {
+        Store::open(*closed, quick);
+        FAIL("connected to a closed port");
+    } catch (const StoreError &e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("cannot connect"));
+        CHECK(std::string(e.what()).find(test::MariaDbServer::kPassword) == std::string::npos);
+    }
+}
+
+TEST_CASE("database URLs are parsed strictly and printed without the password", "[store]") {
+    std::string error;
+    auto u = parse_database_url("mysql://app:p%40ss%3Aword@db.internal:3307/dlpd", error);
+    REQUIRE(u);
+    CHECK(u->user == "app");
+    CHECK(u->password == "p@ss:word");
+    CHECK(u->host == "db.internal");
+    CHECK(u->port == 3307);
+    CHECK(u->database == "dlpd");
+    CHECK(u->redacted() == "mysql://app:***@db.internal:3307/dlpd");
+    CHECK(parse_database_url("sqlite:/var/lib/dlpd.db", error)->path == "/var/lib/dlpd.db");
+    CHECK_FALSE(parse_database_url("postgres://a:b@c/d", error));
+    CHECK_FALSE(parse_database_url("mysql://a:b@c:99999/d", error));
+    CHECK_FALSE(parse_database_url("mysql://a:b;x@c/d", error));
+    CHECK(error.find("b;x") == std::string::npos);
+    CHECK_FALSE(parse_database_url("sqlite:", error));
+}
+
+TEST_CASE("scanning with the stored rules gives exactly what scanning with the same pack gives", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    store->upsert_rules(starter_pack(), "tester");
+
+    PluginRegistry registry;
+    registry.load_directory(test::kPluginDir);
+    ScanEngine from_pack(registry), from_store(registry);
+    REQUIRE(from_pack.set_rules(starter_pack()).empty());
+    RuleSync sync(*store, from_store, std::chrono::seconds(1));
+    REQUIRE(sync.load_now().empty());
+    const std::string text = test::slurp(test::kSourceDir / "tests" / "data" / "starter_pack_check.txt");
+    auto a = from_pack.scan(text, "check.txt"), b = from_store.scan(text, "check.txt");
+    REQUIRE(a.findings.size() > 20);
+    REQUIRE(a.findings.size() == b.findings.size());
+    for (size_t i = 0; i < a.findings.size(); ++i) {
+        CHECK(a.findings[i].rule == b.findings[i].rule);
+        CHECK(a.findings[i].start == b.findings[i].start);
+        CHECK(a.findings[i].end == b.findings[i].end);
+        CHECK(a.findings[i].severity == b.findings[i].severity);
+    }
+}
+
+TEST_CASE("a rule added in the store reaches a running engine without a restart", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    store->upsert_rules({make_rule("first", "alphasecret")}, "tester");
+    PluginRegistry registry;
+    registry.load_directory(test::kPluginDir);
+    ScanEngine engine(registry);
+    RuleSync sync(*store, engine, std::chrono::milliseconds(200));
+    REQUIRE(sync.load_now().empty());
+    sync.start();
+    auto fires = [&](const std::string &text, const std::string &rule) {
+        for (const auto &f : engine.scan_text(text, "m").findings)
+            if (f.rule == rule) return true;
+        return false;
+    };
+    CHECK(fires("alphasecret", "first"));
+    CHECK_FALSE(fires("betasecret", "second"));
+
+    // Another replica (its own connection) adds a rule: noticed by polling.
+    auto replica = db.open();
+    replica->upsert_rules({make_rule("second", "betasecret")}, "replica");
+    CHECK(eventually([&] { return fires("betasecret", "second"); }));
+
+    // A change in this process is applied on notify.
+    store->upsert_rules({make_rule("third", "gammasecret")}, "tester");
+    sync.notify();
+    CHECK(eventually([&] { return fires("gammasecret", "third"); }));
+
+    // A broken rule in the store is refused; the rules in force stay.
+    test::LogCapture capture;
+    replica->upsert_rules({make_rule("broken", "(unclosed")}, "replica");
+    CHECK(eventually([&] { return capture.all().find("refused, previous rules kept") != std::string::npos; }));
+    CHECK(fires("gammasecret", "third"));
+    CHECK_THAT(capture.all(), Catch::Contains("rule 'broken'"));
+    sync.stop();
+}
+
+TEST_CASE("dlpd migrate and dlpd patterns import and export from the command line", "[store][cli]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    const std::string dlpd = test::dlpd_command();
+    const std::string database = " --database " + test::quote(db.url_text);
+
+    auto first = test::run(dlpd + " migrate" + database);
+    CHECK(first.exit_code == 0);
+    CHECK_THAT(first.out, Catch::Contains("applied migration 1") && Catch::Contains("schema version 1"));
+    auto second = test::run(dlpd + " migrate" + database);
+    CHECK(second.exit_code == 0);
+    CHECK_THAT(second.out, Catch::Contains("already up to date"));
+    CHECK(second.out.find(test::MariaDbServer::kPassword) == std::string::npos);
+
+    const std::string pack = (test::kSourceDir / "config" / "patterns.yaml").string();
+    auto imported = test::run(dlpd + " patterns import " + test::quote(pack) + database);
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
+    CHECK_THAT(imported.out, Catch::Contains("imported " + std::to_string(starter_pack().size()) + " rules") &&
+                                 Catch::Contains(std::to_string(starter_pack().size()) + " new"));
+
+    test::TempDir tmp;
+    const auto exported = tmp.path() / "exported.yaml";
+    CHECK(test::run(dlpd + " patterns export " + test::quote(exported.string()) + database).exit_code == 0);
+    auto back = load_rule_pack(exported);
+    REQUIRE(back.size() == starter_pack().size());
+    for (size_t i = 0; i < back.size(); ++i) CHECK(same_rule(back[i], starter_pack()[i]));
+    auto reimport = test::run(dlpd + " patterns import " + test::quote(exported.string()) + database);
+    CHECK(reimport.exit_code == 0);
+    CHECK_THAT(reimport.out, Catch::Contains("0 new, 0 updated, " + std::to_string(back.size()) + " unchanged"));
+
+    auto store = db.open();
+    const int64_t revision = store->rules_revision();
+
+    // One bad rule among good ones: nothing is applied, and the rule is named.
+    auto bad = tmp.write("bad.yaml", "rules:\n  - name: brand_new\n    regex: fresh\n"
+                                     "  - name: card_visa\n    regex: '4(\\d{15}'\n");
+    auto refused = test::run(dlpd + " patterns import " + test::quote(bad.string()) + database);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("bad.yaml:4: rule 'card_visa': missing )") &&
+                                Catch::Contains("nothing was imported"));
+    // A failing example refuses the pack too.
+    auto failing = tmp.write("ex.yaml", "rules:\n  - name: brand_new\n    regex: fresh\n"
+                                        "    examples:\n      match: [stale]\n");
+    auto refused2 = test::run(dlpd + " patterns import " + test::quote(failing.string()) + database);
+    CHECK(refused2.exit_code == 2);
+    CHECK_THAT(refused2.err, Catch::Contains("rule 'brand_new': examples.match[0] is not matched"));
+    CHECK(store->rules_revision() == revision);
+    CHECK(store->rules().size() == starter_pack().size());
+    for (const auto &r : store->rules()) CHECK(r.name != "brand_new");
+
+    if (dialect == "mariadb") {
+        auto &server = test::MariaDbServer::instance();
+        auto wrong = test::run(dlpd + " migrate --database " +
+                               test::quote(server.url(server.fresh_database(), "Wr0ng-pass")));
+        CHECK(wrong.exit_code == 2);
+        CHECK_THAT(wrong.err, Catch::Contains("Access denied") && Catch::Contains(":***@"));
+        CHECK(wrong.err.find("Wr0ng-pass") == std::string::npos);
+    }
+}
