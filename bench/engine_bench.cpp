@@ -10,7 +10,7 @@
 // Per rule set, in this order (each engine is built, measured and freed
 // before the next, so the RSS figures are those of one engine at a time):
 //   dlpd engine      dlpd::PluginRegistry + dlpd::ScanEngine, set_rules from
-//                    the YAML pack, engine.scan(message) per line; then over
+//                    the YAML pack, engine.scan_text(message) per line; then over
 //                    the corpus in pieces of --piece-mb cut at line ends
 //   regex plugin     the same plugin called directly through the C ABI
 //                    (dlpd_detector.scan on one instance): no host pipeline
@@ -944,9 +944,10 @@ private:
 
     // What the plugin's first step costs alone: RE2::Set::Match on each
     // message, built as the plugin builds it (simplified Set patterns,
-    // max_mem 256 MiB), once with a match list (what RuleSet::scan asks
-    // for; RE2 20220601 allocates a SparseSet of the Set's size on every
-    // such call) and once without (RE2 then stops at the earliest match).
+    // max_mem 256 MiB), once with a match list (RE2 20220601 allocates a
+    // SparseSet of the Set's size on every such call) and once without
+    // (RE2 then stops at the earliest match). RuleSet::scan makes the call
+    // without a list first and asks for the list only when something fired.
     void set_only_modes(SetReport &rep, const std::vector<dlpd::Rule> &rules) {
         RE2::Options opts;
         opts.set_log_errors(false);

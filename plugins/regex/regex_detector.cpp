@@ -41,7 +41,8 @@ public:
          "Let the rule set scan simplified copies of rules (same rules fire, less DFA memory)"},
         {DLPD_CONFIG_STRING, "prefilter", "auto",
          "Which rules may match is found by: hyperscan (a Hyperscan database built in the background), none "
-         "(RE2::Set only), or auto (hyperscan when this build has it)"},
+         "(RE2::Set only), or auto (both are timed on generated chat once the database is built, and the "
+         "faster is kept)"},
         {DLPD_CONFIG_INTEGER, "slow_scan_warning_mb_per_s", "2",
          "Warn when sampled scanning runs slower than this many MB/s: the sign of a DFA cache too small for "
          "the rule set (0: never warn)",
