@@ -1,19 +1,74 @@
-// dlpd run: the daemon. Today it loads plugins and rules, says what it has,
-// and waits for SIGINT/SIGTERM; the Slack connection and the admin are
-// separate pieces of work that plug in here.
+// dlpd run: the daemon. It loads plugins, connects to the store (waiting
+// with backoff for a database that is not up yet), seeds an empty store from
+// the rule pack, keeps the engine's rules equal to the store's, and runs
+// until SIGINT/SIGTERM. The Slack connection and the admin are separate
+// pieces of work that plug in here.
 #include <csignal>
+#include <ctime>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "engine_setup.hpp"
 #include "log.hpp"
+#include "rule_sync.hpp"
+#include "store_startup.hpp"
 
 namespace dlpd {
 
+namespace {
+
+// Waits for SIGINT/SIGTERM on its own thread (the signals are blocked in
+// every other thread), so that any phase of start-up can be interrupted.
+class StopSignal {
+public:
+    StopSignal() {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+        thread_ = std::thread([this] {
+            const timespec tick{0, 200 * 1000 * 1000};
+            while (!done_.load()) {
+                const int sig = sigtimedwait(&set_, nullptr, &tick);
+                if (sig == SIGINT || sig == SIGTERM) {
+                    signal_ = sig;
+                    stop_.store(true);
+                    return;
+                }
+            }
+        });
+    }
+    ~StopSignal() {
+        done_.store(true);
+        thread_.join();
+    }
+    const std::atomic<bool> &flag() const { return stop_; }
+    void wait() const {
+        while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const char *name() const { return signal_ == SIGTERM ? "SIGTERM" : "SIGINT"; }
+
+private:
+    sigset_t set_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> done_{false};
+    std::atomic<int> signal_{0};
+    std::thread thread_;
+};
+
+}  // namespace
+
 int command_run(const Args &args) {
     SetupOptions options;
+    std::optional<std::filesystem::path> config_file;
+    std::optional<std::string> database_url;
     for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--patterns" && i + 1 < args.size()) {
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            config_file = args[++i];
+        } else if (args[i] == "--database" && i + 1 < args.size()) {
+            database_url = args[++i];
+        } else if (args[i] == "--patterns" && i + 1 < args.size()) {
             options.patterns = args[++i];
         } else if (args[i] == "--plugin-dir" && i + 1 < args.size()) {
             options.plugin_dirs.emplace_back(args[++i]);
@@ -23,36 +78,72 @@ int command_run(const Args &args) {
                 return kExitError;
             }
         } else if (args[i] == "--help" || args[i] == "-h") {
-            std::cout << "usage: dlpd run [--patterns FILE] [--plugin-dir DIR]... [--set PLUGIN.KEY=VALUE]...\n";
+            std::cout << "usage: dlpd run [--config FILE] [--database URL] [--patterns FILE] [--plugin-dir DIR]... "
+                         "[--set PLUGIN.KEY=VALUE]...\n\n"
+                         "--patterns is the pack that seeds an empty store; once the store has rules, they are the\n"
+                         "rules in force, and changes to them apply without a restart.\n";
             return kExitClean;
         } else {
             std::cerr << "dlpd run: unknown argument '" << args[i] << "'\n";
             return kExitError;
         }
     }
-    // Block the stop signals before any thread exists, then wait for one.
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    Config config;
+    try {
+        config = load_command_config(config_file);
+    } catch (const ConfigError &e) {
+        for (const auto &p : e.problems()) log(LogLevel::error, "config", p);
+        return kExitError;
+    }
+    options.config = &config;
+    if (config_file) log(LogLevel::info, "config", "configuration from " + config_file->string());
+
+    // Before any other thread exists: the stop signals go to one watcher.
+    StopSignal stop;
 
     auto setup = set_up_engine(options);
     for (const auto &r : setup->registry.refused())
         log(LogLevel::warning, "plugins", "refused " + r.file.string() + ": " + r.reason);
     if (!setup->errors.empty()) {
-        for (const auto &e : setup->errors) log(LogLevel::error, "rules", e);
+        for (const auto &e : setup->errors) log(LogLevel::error, "setup", e);
+        return kExitError;
+    }
+
+    std::string url_error;
+    auto url = parse_database_url(database_url ? *database_url : config.database.url, url_error);
+    if (!url) {
+        log(LogLevel::error, "store", url_error);
+        return kExitError;
+    }
+    StoreOptions store_options;
+    store_options.pool_size = static_cast<int>(config.database.pool_size);
+    store_options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
+    store_options.store_message_text = config.database.store_message_text;
+    auto store = connect_store_with_backoff(*url, store_options, stop.flag());
+    if (!store) {
+        log(LogLevel::info, "run", std::string("stopped on ") + stop.name() + " before the store was reachable");
+        return kExitClean;
+    }
+    std::unique_ptr<RuleSync> sync;
+    try {
+        seed_rules_if_empty(*store, setup->rules, setup->patterns_file.string());
+        sync = std::make_unique<RuleSync>(*store, *setup->engine, std::chrono::seconds(config.rules.poll_seconds));
+        sync->load_now();
+        sync->start();
+    } catch (const StoreError &e) {
+        log(LogLevel::error, "store", e.what());
         return kExitError;
     }
     log(LogLevel::info, "run",
         "ready: " + std::to_string(setup->registry.loaded().size()) + " plugins, " +
-            std::to_string(setup->rules.size()) + " rules from " + setup->patterns_file.string());
+            std::to_string(store->rules().size()) + " rules (revision " + std::to_string(sync->applied_revision()) +
+            ") from " + url->redacted());
     log(LogLevel::warning, "slack",
         "Slack is not connected: this build of dlpd has no Slack connection yet. Use 'dlpd scan' to scan files "
         "with the same plugins and rules.");
-    int sig = 0;
-    sigwait(&stop, &sig);
-    log(LogLevel::info, "run", std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+    stop.wait();
+    log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
+    sync->stop();
     return kExitClean;
 }
 

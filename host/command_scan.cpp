@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "engine_setup.hpp"
 #include "report_writer.hpp"
+#include "store/store.hpp"
 
 namespace dlpd {
 
@@ -19,7 +20,10 @@ Scans files, folders (recursively) and standard input (-) with the loaded
 plugins and a rule pack. Matches are masked unless --reveal is given.
 
 options:
-  --patterns FILE       rule pack to use (default: the starter pack, share/dlpd/patterns.yaml)
+  --config FILE         configuration file (dlpd.yaml): plugin folders and settings, engine
+                        limits, rule pack, log level; the options below override it
+  --patterns FILE       rule pack to use (default: rules.pack of the configuration, else the
+                        starter pack, share/dlpd/patterns.yaml)
   --format FORMAT       text (default), jsonl or sarif
   --reveal              show matched content in full
   --plugin-dir DIR      load plugins from DIR instead of the default places (repeatable)
@@ -27,11 +31,12 @@ options:
                         'dlpd plugins --verbose' lists each plugin's keys)
   -q, --quiet           text format: no diagnostics on standard error
 
-exit status: 0 nothing found, 1 findings, 2 error (bad arguments, bad rule
-pack, a path that cannot be read)
+exit status: 0 nothing found, 1 findings, 2 error (bad arguments, bad
+configuration, bad rule pack, a path that cannot be read)
 )";
 
 struct ScanOptions {
+    std::optional<std::filesystem::path> config_file;
     SetupOptions setup;
     ReportFormat format = ReportFormat::text;
     bool reveal = false;
@@ -42,6 +47,42 @@ struct ScanOptions {
 bool read_all(std::istream &in, std::string &out) {
     out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     return !in.bad();
+}
+
+// Replaces the pack's rules with the store's. A store that does not exist
+// yet (no SQLite file) or has no rules leaves the pack's rules, and says so.
+int use_stored_rules(const Config &config, EngineSetup &setup) {
+    std::string error;
+    auto url = parse_database_url(config.database.url, error);
+    if (!url) {
+        std::cerr << "dlpd: error: " << error << "\n";
+        return kExitError;
+    }
+    if (url->dialect == DatabaseUrl::Dialect::sqlite && !std::filesystem::exists(url->path)) {
+        std::cerr << "dlpd: notice: no store at " << url->redacted() << " yet; scanning with the rules of "
+                  << setup.patterns_file.string() << "\n";
+        return kExitClean;
+    }
+    try {
+        StoreOptions options;
+        options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
+        auto store = Store::open(*url, options);
+        store->migrate();
+        auto rules = store->rules();
+        if (rules.empty()) {
+            std::cerr << "dlpd: notice: the store at " << url->redacted() << " has no rules; scanning with the rules of "
+                      << setup.patterns_file.string() << "\n";
+            return kExitClean;
+        }
+        const auto problems = setup.engine->set_rules(rules);
+        for (const auto &p : problems) std::cerr << "dlpd: error: stored " << describe(p) << "\n";
+        if (!problems.empty()) return kExitError;
+        setup.rules = std::move(rules);
+        return kExitClean;
+    } catch (const StoreError &e) {
+        std::cerr << "dlpd: error: " << e.what() << "\n";
+        return kExitError;
+    }
 }
 
 }  // namespace
@@ -57,6 +98,8 @@ int command_scan(const Args &args) {
         if (a == "--help" || a == "-h") {
             std::cout << kScanUsage;
             return kExitClean;
+        } else if (a == "--config") {
+            opt.config_file = value("--config");
         } else if (a == "--patterns") {
             opt.setup.patterns = value("--patterns");
         } else if (a == "--plugin-dir") {
@@ -91,12 +134,25 @@ int command_scan(const Args &args) {
         return kExitError;
     }
 
+    Config config;
+    try {
+        config = load_command_config(opt.config_file);
+    } catch (const ConfigError &e) {
+        for (const auto &p : e.problems()) std::cerr << "dlpd: error: " << p << "\n";
+        return kExitError;
+    }
+    opt.setup.config = &config;
     auto setup = set_up_engine(opt.setup);
     for (const auto &refused : setup->registry.refused())
         std::cerr << "dlpd: warning: plugin refused: " << refused.file.string() << ": " << refused.reason << "\n";
     if (!setup->errors.empty()) {
         for (const auto &e : setup->errors) std::cerr << "dlpd: error: " << e << "\n";
         return kExitError;
+    }
+    // With a configuration and no --patterns, the rules in force are the
+    // store's, exactly as `dlpd run` would use them.
+    if (opt.config_file && !opt.setup.patterns) {
+        if (auto code = use_stored_rules(config, *setup); code != kExitClean) return code;
     }
 
     std::ostringstream sink;

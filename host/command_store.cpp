@@ -15,6 +15,7 @@ namespace {
 
 struct StoreArgs {
     std::string database_url = "sqlite:dlpd.db";
+    bool database_given = false;  // --database wins over --config
     std::vector<std::filesystem::path> plugin_dirs;
     std::map<std::string, PluginSettings> plugin_settings;
     std::string actor = "cli";
@@ -38,6 +39,21 @@ bool parse_store_args(const Args &args, const char *command, StoreArgs &out) {
         if (a == "--database") {
             if (!(v = value())) return false;
             out.database_url = *v;
+            out.database_given = true;
+        } else if (a == "--config") {
+            if (!(v = value())) return false;
+            try {
+                const Config config = load_command_config(std::filesystem::path(*v));
+                if (!out.database_given) out.database_url = config.database.url;
+                if (out.plugin_dirs.empty())
+                    for (const auto &d : config.plugins.dirs) out.plugin_dirs.emplace_back(d);
+                for (const auto &[plugin, keys] : config.plugins.settings)
+                    for (const auto &[key, values] : keys)
+                        if (out.plugin_settings[plugin].count(key) == 0) out.plugin_settings[plugin][key] = values;
+            } catch (const ConfigError &e) {
+                for (const auto &p : e.problems()) std::cerr << "dlpd " << command << ": " << p << "\n";
+                return false;
+            }
         } else if (a == "--plugin-dir") {
             if (!(v = value())) return false;
             out.plugin_dirs.emplace_back(*v);
@@ -78,6 +94,7 @@ std::unique_ptr<Store> open_store_or_report(const std::string &url_text, const c
 }
 
 constexpr const char *kStoreOptions =
+    "  --config FILE       take database.url and the plugin settings from a dlpd.yaml\n"
     "  --database URL      sqlite:PATH (default sqlite:dlpd.db, or $DLPD_DATABASE_URL) or\n"
     "                      mysql://USER:PASSWORD@HOST:PORT/DATABASE\n";
 

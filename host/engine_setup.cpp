@@ -28,20 +28,50 @@ std::string add_plugin_setting(std::map<std::string, PluginSettings> &settings, 
     return {};
 }
 
+Config load_command_config(const std::optional<std::filesystem::path> &file) {
+    if (!file) return Config{};
+    Config config = load_config(*file);
+    set_min_log_level(config.log.level);
+    return config;
+}
+
 std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
+    const Config defaults;
+    const Config &config = options.config != nullptr ? *options.config : defaults;
     auto setup = std::make_unique<EngineSetup>();
-    const auto dirs = options.plugin_dirs.empty() ? default_plugin_dirs() : options.plugin_dirs;
+    const auto dirs = !options.plugin_dirs.empty()   ? options.plugin_dirs
+                      : !config.plugins.dirs.empty() ? config.plugins.dirs
+                                                     : default_plugin_dirs();
     for (const auto &dir : dirs) setup->registry.load_directory(dir);
-    setup->engine = std::make_unique<ScanEngine>(setup->registry, options.plugin_settings);
+
+    // The file's settings are checked here, where each problem can name its
+    // line. When any is wrong, the engine is built without the file's
+    // settings, so that it does not report the same problems again without
+    // the line; the set-up is unusable anyway.
+    const auto setting_problems = check_plugin_settings(config, setup->registry);
+    auto settings = setting_problems.empty() ? config.plugins.settings : std::map<std::string, PluginSettings>{};
+    for (const auto &[plugin, keys] : options.plugin_settings)
+        for (const auto &[key, values] : keys) settings[plugin][key] = values;
+    EngineLimits limits;
+    limits.max_item_bytes = static_cast<uint64_t>(config.engine.max_item_bytes);
+    limits.max_depth = static_cast<uint32_t>(config.engine.max_depth);
+    limits.max_findings_per_item = static_cast<uint64_t>(config.engine.max_findings_per_item);
+    setup->engine = std::make_unique<ScanEngine>(setup->registry, std::move(settings), limits);
+    setup->errors = setting_problems;
     for (const auto &p : setup->engine->startup_problems()) setup->errors.push_back(p);
 
-    setup->patterns_file = options.patterns ? *options.patterns : default_patterns_file();
+    setup->patterns_file = options.patterns             ? *options.patterns
+                           : !config.rules.pack.empty() ? config.rules.pack
+                                                        : default_patterns_file();
     try {
         setup->rules = load_rule_pack(setup->patterns_file);
     } catch (const RulePackError &e) {
         for (const auto &p : e.problems()) setup->errors.push_back(p);
         return setup;
     }
+    // The engine runs without the file's plugin settings: compiling the rules
+    // on it would only add noise to the problems already found.
+    if (!setting_problems.empty()) return setup;
     const std::string origin_prefix = setup->patterns_file.string() + ": ";
     auto where = [&](const std::string &rule) {
         for (const auto &r : setup->rules)

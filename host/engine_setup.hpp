@@ -1,6 +1,7 @@
 // What every command that scans needs: plugins loaded from the right
-// places, an engine with instances of them, and a rule pack installed and
-// its examples checked. Problems are collected as messages for the CLI.
+// places, an engine with instances of them configured, and a rule pack
+// installed and its examples checked. Problems are collected as messages for
+// the CLI.
 #ifndef DLPD_HOST_ENGINE_SETUP_HPP
 #define DLPD_HOST_ENGINE_SETUP_HPP
 
@@ -11,18 +12,30 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "plugin_registry.hpp"
 #include "rule_pack.hpp"
 #include "scan_engine.hpp"
 
 namespace dlpd {
 
+// What the command line says. Each piece overrides the configuration.
 struct SetupOptions {
-    std::vector<std::filesystem::path> plugin_dirs;  // empty: default_plugin_dirs()
-    std::optional<std::filesystem::path> patterns;   // empty: default_patterns_file()
-    // Plugin settings by plugin name, checked against each plugin's schema.
+    // The configuration file's values (--config), owned by the caller; null:
+    // the built-in defaults. It supplies plugin folders, plugin settings,
+    // engine limits and the rule pack where the options below are empty.
+    const Config *config = nullptr;
+    std::vector<std::filesystem::path> plugin_dirs;  // empty: the configuration's, else default_plugin_dirs()
+    std::optional<std::filesystem::path> patterns;   // empty: the configuration's, else default_patterns_file()
+    // Plugin settings by plugin name (--set), checked against each plugin's
+    // schema; a key given here replaces the same key of the configuration.
     std::map<std::string, PluginSettings> plugin_settings;
 };
+
+// The configuration for a command: the file given with --config, or the
+// built-in defaults without one. Sets what belongs to the whole process
+// (the log level). Throws ConfigError.
+Config load_command_config(const std::optional<std::filesystem::path> &file);
 
 // Parses "PLUGIN.KEY=VALUE" (from --set) into settings; a repeated key
 // appends (for list keys). Returns an error message, or empty.
@@ -33,8 +46,9 @@ struct EngineSetup {
     std::unique_ptr<ScanEngine> engine;
     std::vector<Rule> rules;
     std::filesystem::path patterns_file;
-    // Errors that make the setup unusable (bad pack, rule that does not
-    // compile, failing example). Empty when ready to scan.
+    // Errors that make the setup unusable (a plugin setting the plugin does
+    // not take, bad pack, rule that does not compile, failing example).
+    // Empty when ready to scan.
     std::vector<std::string> errors;
 };
 

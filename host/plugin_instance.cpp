@@ -72,6 +72,23 @@ int32_t DiagnosticCollector::on_diagnostic(const dlpd_diagnostic &d) {
     return DLPD_OK;
 }
 
+std::string check_plugin_setting(const ConfigKeyInfo &decl, const std::vector<std::string> &values) {
+    if (decl.type != DLPD_CONFIG_STRING_LIST && values.size() != 1)
+        return "takes one " + std::string(config_type_name(decl.type)) + " value";
+    for (const auto &v : values) {
+        if (decl.type == DLPD_CONFIG_INTEGER) {
+            int64_t n = 0;
+            if (!parse_int64(v, n)) return "must be an integer, not '" + v + "'";
+            if (decl.min_value <= decl.max_value && (n < decl.min_value || n > decl.max_value))
+                return "must be between " + std::to_string(decl.min_value) + " and " +
+                       std::to_string(decl.max_value) + ", not " + v;
+        } else if (decl.type == DLPD_CONFIG_BOOLEAN && v != "true" && v != "false") {
+            return "must be true or false, not '" + v + "'";
+        }
+    }
+    return {};
+}
+
 std::string validate_plugin_settings(const LoadedPlugin &plugin, PluginSettings &settings) {
     for (const auto &[key, values] : settings) {
         const ConfigKeyInfo *decl = nullptr;
@@ -83,20 +100,8 @@ std::string validate_plugin_settings(const LoadedPlugin &plugin, PluginSettings 
             return "unknown key '" + key + "' for plugin " + plugin.name +
                    (known.empty() ? " (it takes no configuration)" : " (known keys: " + known + ")");
         }
-        if (decl->type != DLPD_CONFIG_STRING_LIST && values.size() != 1)
-            return "key '" + key + "' of plugin " + plugin.name + " takes one " +
-                   std::string(config_type_name(decl->type)) + " value";
-        for (const auto &v : values) {
-            if (decl->type == DLPD_CONFIG_INTEGER) {
-                int64_t n = 0;
-                if (!parse_int64(v, n)) return "key '" + key + "' of plugin " + plugin.name + " must be an integer, not '" + v + "'";
-                if (decl->min_value <= decl->max_value && (n < decl->min_value || n > decl->max_value))
-                    return "key '" + key + "' of plugin " + plugin.name + " must be between " +
-                           std::to_string(decl->min_value) + " and " + std::to_string(decl->max_value) + ", not " + v;
-            } else if (decl->type == DLPD_CONFIG_BOOLEAN && v != "true" && v != "false") {
-                return "key '" + key + "' of plugin " + plugin.name + " must be true or false, not '" + v + "'";
-            }
-        }
+        if (auto problem = check_plugin_setting(*decl, values); !problem.empty())
+            return "key '" + key + "' of plugin " + plugin.name + " " + problem;
     }
     for (const auto &k : plugin.config_keys) {
         if (settings.count(k.name) != 0) continue;

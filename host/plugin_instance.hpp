@@ -79,6 +79,12 @@ using PluginSettings = std::map<std::string, std::vector<std::string>>;
 // Returns an empty string when valid, otherwise the first problem.
 std::string validate_plugin_settings(const LoadedPlugin &plugin, PluginSettings &settings);
 
+// Checks the values of one key the plugin declares (decl, one of
+// plugin.config_keys) against its type and range. Returns an empty string,
+// or the problem phrased to follow the key's name ("must be an integer,
+// not 'x'").
+std::string check_plugin_setting(const ConfigKeyInfo &decl, const std::vector<std::string> &values);
+
 // A configured instance of a plugin; destroyed through the plugin.
 class PluginInstance {
 public:

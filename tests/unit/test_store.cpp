@@ -2,6 +2,10 @@
 // loopback for this test process. Every case runs on both.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <set>
 #include <thread>
 
@@ -409,4 +413,94 @@ TEST_CASE("dlpd migrate and dlpd patterns import and export from the command lin
         CHECK_THAT(wrong.err, Catch::Contains("Access denied") && Catch::Contains(":***@"));
         CHECK(wrong.err.find("Wr0ng-pass") == std::string::npos);
     }
+}
+
+namespace {
+
+// dlpd run in the background, its standard error captured to a file.
+class RunningDaemon {
+public:
+    explicit RunningDaemon(const std::vector<std::string> &args) {
+        log_ = dir_.path() / "dlpd.log";
+        std::vector<std::string> argv_text = {(test::kBinDir / "dlpd").string(), "run"};
+        argv_text.insert(argv_text.end(), args.begin(), args.end());
+        std::vector<char *> argv;
+        for (auto &a : argv_text) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        REQUIRE(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    ~RunningDaemon() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    std::string log() const { return test::slurp(log_); }
+    bool log_contains(const std::string &text) const { return log().find(text) != std::string::npos; }
+    // SIGTERM, then the exit status (-1 when it did not exit normally).
+    int terminate() {
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = 0;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+private:
+    test::TempDir dir_;
+    std::filesystem::path log_;
+    pid_t pid_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("dlpd run waits for a database that comes up later, then seeds it and serves", "[store][cli]") {
+    auto &server = test::MariaDbServer::instance();
+    const std::string name = "late_" + std::to_string(::getpid());
+    RunningDaemon daemon({"--database", server.url(name)});
+    // The database does not exist yet: dlpd keeps retrying with backoff.
+    REQUIRE(eventually([&] { return daemon.log_contains("retrying in"); }));
+    CHECK(daemon.log_contains("Unknown database"));
+    server.sql("CREATE DATABASE " + name);
+    REQUIRE(eventually([&] { return daemon.log_contains("rule revision 1 is in force"); }));
+    CHECK(daemon.log_contains("the store had no rules: imported " + std::to_string(starter_pack().size())));
+    CHECK(daemon.log_contains("connected to mysql://dlpd_test:***@127.0.0.1:"));
+    CHECK(daemon.terminate() == 0);
+    const std::string log = daemon.log();
+    CHECK_THAT(log, Catch::Contains("stopping on SIGTERM"));
+    CHECK(log.find(test::MariaDbServer::kPassword) == std::string::npos);
+}
+
+TEST_CASE("dlpd run stops cleanly on SIGTERM while it is still waiting for the database", "[store][cli]") {
+    RunningDaemon daemon({"--database", "mysql://nobody:pw-not-shown@127.0.0.1:" +
+                                            std::to_string(test::MariaDbServer::free_port()) + "/nothing"});
+    REQUIRE(eventually([&] { return daemon.log_contains("retrying in"); }));
+    CHECK(daemon.terminate() == 0);
+    CHECK(daemon.log().find("pw-not-shown") == std::string::npos);
+}
+
+TEST_CASE("dlpd scan --config scans with the rules in the configured store", "[store][cli]") {
+    test::TempDir tmp;
+    const auto db_file = tmp.path() / "store.db";
+    auto config = tmp.write("dlpd.yaml", "database:\n  url: sqlite:" + db_file.string() + "\n");
+    const std::string dlpd = test::dlpd_command();
+    // No store yet: the pack's rules, with a notice.
+    auto before = test::run(dlpd + " scan --config " + test::quote(config.string()) + " -", "AKIAIOSFODNN7EXAMPLE");
+    CHECK(before.exit_code == 1);
+    CHECK_THAT(before.err, Catch::Contains("no store at"));
+    // A store with one rule of its own: that rule, and not the pack's.
+    auto pack = tmp.write("one.yaml", "- name: only_in_store\n  regex: xyzzy\n");
+    REQUIRE(test::run(dlpd + " patterns import " + test::quote(pack.string()) + " --config " +
+                      test::quote(config.string()))
+                .exit_code == 0);
+    auto after = test::run(dlpd + " scan --format jsonl --config " + test::quote(config.string()) + " -",
+                           "xyzzy and AKIAIOSFODNN7EXAMPLE");
+    CHECK(after.exit_code == 1);
+    CHECK_THAT(after.out, Catch::Contains("\"rule\":\"only_in_store\""));
+    CHECK(after.out.find("aws") == std::string::npos);
 }

@@ -1,0 +1,296 @@
+#include "config_schema.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <type_traits>
+
+#include "config_text.hpp"
+#include "store/database_url.hpp"
+
+namespace dlpd {
+
+namespace {
+
+// Where a key's value lives in Config, as a function the schema can point to.
+template <auto Section, auto Member>
+auto &member(Config &c) {
+    return (c.*Section).*Member;
+}
+
+std::string check_database_url(std::string_view value, std::string_view /*shown: never, it may hold a password*/) {
+    std::string error;
+    parse_database_url(std::string(value), error);
+    return error;
+}
+
+// The schema: the one list of keys. config/dlpd.yaml documents the same keys
+// in the same order, and a test holds the two together.
+constexpr ConfigKeySpec kSchema[] = {
+    {.path = "log.level",
+     .field = &member<&Config::log, &Config::Log::level>,
+     .default_value = "info",
+     .description = "Least severe log level written to standard error: debug, info, warning or error"},
+
+    {.path = "plugins.dirs",
+     .field = &member<&Config::plugins, &Config::Plugins::dirs>,
+     .default_value = "",
+     .description = "Folders to load plugins from, in order. Empty: DLPD_PLUGIN_PATH when set, else "
+                    "lib/dlpd/plugins beside bin/, else the install prefix's"},
+    {.path = "plugins.settings",
+     .field = &member<&Config::plugins, &Config::Plugins::settings>,
+     .default_value = "",
+     .description = "Each plugin's settings, by plugin name, checked against the schema the plugin declares"},
+
+    {.path = "engine.max_item_bytes",
+     .field = &member<&Config::engine, &Config::Engine::max_item_bytes>,
+     .default_value = "268435456",
+     .description = "Items (files, attachments, archive members) larger than this are not scanned",
+     .min = 1,
+     .max = int64_t{1} << 40},
+    {.path = "engine.max_depth",
+     .field = &member<&Config::engine, &Config::Engine::max_depth>,
+     .default_value = "8",
+     .description = "How deep containers may nest (outer.zip!inner.zip!file is depth 2)",
+     .min = 0,
+     .max = 64},
+    {.path = "engine.max_findings_per_item",
+     .field = &member<&Config::engine, &Config::Engine::max_findings_per_item>,
+     .default_value = "10000",
+     .description = "Findings kept per item before the rest is cut off",
+     .min = 1,
+     .max = 100000000},
+
+    {.path = "rules.pack",
+     .field = &member<&Config::rules, &Config::Rules::pack>,
+     .default_value = "",
+     .description = "Rule pack to load. Empty: the starter pack (share/dlpd/patterns.yaml)"},
+    {.path = "rules.poll_seconds",
+     .field = &member<&Config::rules, &Config::Rules::poll_seconds>,
+     .default_value = "2",
+     .description = "How often a replica checks the store's rule revision, in seconds",
+     .min = 1,
+     .max = 3600},
+
+    {.path = "database.url",
+     .field = &member<&Config::database, &Config::Database::url>,
+     .default_value = "sqlite:dlpd.db",
+     .description = "sqlite:PATH (relative to the working directory) or "
+                    "mysql://USER:PASSWORD@HOST:PORT/DATABASE",
+     .secret = true,  // the password
+     .check = &check_database_url},
+    {.path = "database.pool_size",
+     .field = &member<&Config::database, &Config::Database::pool_size>,
+     .default_value = "8",
+     .description = "Database connections kept open",
+     .min = 1,
+     .max = 64},
+    {.path = "database.connect_timeout_seconds",
+     .field = &member<&Config::database, &Config::Database::connect_timeout_seconds>,
+     .default_value = "5",
+     .description = "How long to wait for a database connection, in seconds",
+     .min = 1,
+     .max = 300},
+    {.path = "database.store_message_text",
+     .field = &member<&Config::database, &Config::Database::store_message_text>,
+     .default_value = "false",
+     .description = "Keep the full text of a message with its incident (encrypted when DLPD_ENCRYPTION_KEY is set)"},
+
+    {.path = "slack.mode",
+     .field = &member<&Config::slack, &Config::Slack::mode>,
+     .default_value = "socket",
+     .description = "How events arrive: socket (Socket Mode, outbound connections only) or http (Events API "
+                    "requests)",
+     .choices = "socket|http"},
+    {.path = "slack.api_url",
+     .field = &member<&Config::slack, &Config::Slack::api_url>,
+     .default_value = "https://slack.com/api/",
+     .description = "Where every Web API call goes (a proxy or a test double may stand in)",
+     .check = &check_http_url},
+    {.path = "slack.app_token",
+     .field = &member<&Config::slack, &Config::Slack::app_token>,
+     .default_value = "",
+     .description = "App-level token (xapp-...) for Socket Mode",
+     .secret = true},
+    {.path = "slack.bot_token",
+     .field = &member<&Config::slack, &Config::Slack::bot_token>,
+     .default_value = "",
+     .description = "Bot token (xoxb-...)",
+     .secret = true},
+    {.path = "slack.user_token",
+     .field = &member<&Config::slack, &Config::Slack::user_token>,
+     .default_value = "",
+     .description = "User token (xoxp-...) of an admin, to delete other people's messages",
+     .secret = true},
+    {.path = "slack.signing_secret",
+     .field = &member<&Config::slack, &Config::Slack::signing_secret>,
+     .default_value = "",
+     .description = "Signing secret that authenticates Events API requests (mode http)",
+     .secret = true},
+    {.path = "slack.connections",
+     .field = &member<&Config::slack, &Config::Slack::connections>,
+     .default_value = "1",
+     .description = "Socket Mode connections this process opens",
+     .min = 1,
+     .max = 10},
+    {.path = "slack.http_listen",
+     .field = &member<&Config::slack, &Config::Slack::http_listen>,
+     .default_value = "127.0.0.1:3000",
+     .description = "HOST:PORT the Events API endpoint listens on (mode http)",
+     .check = &check_listen_address},
+
+    {.path = "admin.listen",
+     .field = &member<&Config::admin, &Config::Admin::listen>,
+     .default_value = "127.0.0.1:8080",
+     .description = "HOST:PORT the browser admin listens on",
+     .check = &check_listen_address},
+    {.path = "admin.tls_cert",
+     .field = &member<&Config::admin, &Config::Admin::tls_cert>,
+     .default_value = "",
+     .description = "PEM certificate chain for the admin's HTTPS; empty: plain HTTP. Set with admin.tls_key"},
+    {.path = "admin.tls_key",
+     .field = &member<&Config::admin, &Config::Admin::tls_key>,
+     .default_value = "",
+     .description = "PEM private key for admin.tls_cert"},
+};
+
+// How a message names a value: quoted as written in the file (so a secret
+// substituted from ${VAR} into the wrong key stays hidden), or "the value"
+// for a secret key.
+std::string shown(const ConfigKeySpec &spec, std::string_view as_written) {
+    return spec.secret ? std::string("the value") : "'" + std::string(as_written) + "'";
+}
+
+}  // namespace
+
+std::string_view section_of(std::string_view path) {
+    return path.substr(0, path.find('.'));
+}
+std::string_view key_of(std::string_view path) {
+    return path.substr(path.find('.') + 1);
+}
+
+const ConfigKeySpec *find_spec(std::string_view path) {
+    for (const auto &spec : kSchema)
+        if (spec.path == path) return &spec;
+    return nullptr;
+}
+
+std::vector<std::string> section_names() {
+    std::vector<std::string> out;
+    for (const auto &spec : kSchema)
+        if (std::find(out.begin(), out.end(), section_of(spec.path)) == out.end())
+            out.emplace_back(section_of(spec.path));
+    return out;
+}
+
+std::vector<std::string> key_names(std::string_view section) {
+    std::vector<std::string> out;
+    for (const auto &spec : kSchema)
+        if (section_of(spec.path) == section) out.emplace_back(key_of(spec.path));
+    return out;
+}
+
+std::filesystem::path resolve_config_path(const std::filesystem::path &base, const std::string &text) {
+    const std::filesystem::path p(text);
+    return p.is_relative() && !base.empty() ? (base / p).lexically_normal() : p;
+}
+
+std::string assign_config_text(const ConfigKeySpec &spec, const std::string &text, std::string_view as_written,
+                               Config &config, const std::filesystem::path &base) {
+    const std::string quoted = shown(spec, as_written);
+    return std::visit(
+        Overloaded{
+            [&](std::string &(*get)(Config &)) -> std::string {
+                if (!spec.choices.empty()) {
+                    bool found = false;
+                    std::string_view rest = spec.choices;
+                    while (!found && !rest.empty()) {
+                        const size_t bar = rest.find('|');
+                        found = rest.substr(0, bar) == text;
+                        rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+                    }
+                    if (!found) return "must be " + config_type_description(spec) + ", not " + quoted;
+                }
+                if (spec.check != nullptr)
+                    if (auto problem = spec.check(text, quoted); !problem.empty()) return problem;
+                get(config) = text;
+                return {};
+            },
+            [&](int64_t &(*get)(Config &)) -> std::string {
+                int64_t n = 0;
+                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+                    return "must be " + config_type_description(spec) + ", not " + quoted;
+                if (n < spec.min || n > spec.max)
+                    return "must be between " + std::to_string(spec.min) + " and " + std::to_string(spec.max) +
+                           ", not " + (spec.secret || text != as_written ? quoted : text);
+                get(config) = n;
+                return {};
+            },
+            [&](bool &(*get)(Config &)) -> std::string {
+                if (text == "true" || text == "True" || text == "TRUE")
+                    get(config) = true;
+                else if (text == "false" || text == "False" || text == "FALSE")
+                    get(config) = false;
+                else
+                    return "must be true or false, not " + quoted;
+                return {};
+            },
+            [&](LogLevel &(*get)(Config &)) -> std::string {
+                for (auto level : {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error}) {
+                    if (log_level_name(level) == text) {
+                        get(config) = level;
+                        return {};
+                    }
+                }
+                return "must be " + config_type_description(spec) + ", not " + quoted;
+            },
+            [&](std::filesystem::path &(*get)(Config &)) -> std::string {
+                get(config) = text.empty() ? std::filesystem::path() : resolve_config_path(base, text);
+                return {};
+            },
+            [&](auto get) -> std::string {  // a list or a mapping: only the empty default is written as text
+                if (!text.empty()) return "takes a list or mapping, not text";
+                get(config) = {};
+                return {};
+            },
+        },
+        spec.field);
+}
+
+std::span<const ConfigKeySpec> config_schema() {
+    return kSchema;
+}
+
+std::string config_type_description(const ConfigKeySpec &spec) {
+    return std::visit(
+        Overloaded{
+            [&](std::string &(*)(Config &)) -> std::string {
+                if (spec.choices.empty()) return "a string";
+                std::string out = "one of ";
+                for (char c : spec.choices) out += c == '|' ? std::string(", ") : std::string(1, c);
+                return out;
+            },
+            [&](int64_t &(*)(Config &)) -> std::string {
+                return "an integer between " + std::to_string(spec.min) + " and " + std::to_string(spec.max);
+            },
+            [](bool &(*)(Config &)) -> std::string { return "true or false"; },
+            [](LogLevel &(*)(Config &)) -> std::string { return "one of debug, info, warning, error"; },
+            [](std::filesystem::path &(*)(Config &)) -> std::string { return "a path"; },
+            [](std::vector<std::filesystem::path> &(*)(Config &)) -> std::string { return "a list of folders"; },
+            [](std::map<std::string, PluginSettings> &(*)(Config &)) -> std::string {
+                return "a mapping of plugin names to their settings";
+            },
+        },
+        spec.field);
+}
+
+Config::Config() {
+    for (const auto &spec : kSchema) {
+        if (auto problem = assign_config_text(spec, std::string(spec.default_value), spec.default_value, *this, {});
+            !problem.empty())
+            throw std::logic_error("the built-in default of " + std::string(spec.path) + " is wrong: " + problem);
+    }
+}
+
+}  // namespace dlpd
