@@ -167,7 +167,7 @@ private:
                                          ", RE2::Set " + rate_text(rates.set_only) + " messages/s";
             if (!prefilter_forced_ && rates.with_prefilter < rates.set_only) {
                 host_.info("Hyperscan prefilter built but not used: " + measured +
-                           " (set plugins.regex.prefilter=hyperscan to use it anyway)");
+                           " (set plugins.settings.regex.prefilter=hyperscan to use it anyway)");
                 continue;
             }
             auto current = current_.load();
@@ -290,14 +290,14 @@ private:
         host_.warning("the rule set scans at " + std::to_string(static_cast<uint64_t>(mb_per_s)) +
                       " MB/s (sampled), below slow_scan_warning_mb_per_s=" + std::to_string(slow_mb_per_s_) +
                       "; the DFA cache is probably too small for these rules and is being rebuilt over and over. "
-                      "Raise plugins.regex.max_mem_mb (now " + std::to_string(compile_.set_max_mem_bytes >> 20) +
+                      "Raise plugins.settings.regex.max_mem_mb (now " + std::to_string(compile_.set_max_mem_bytes >> 20) +
                       ") or simplify the largest rules.");
     }
 
     void warn_dfa_exhausted() {
         if (warned_.exchange(true)) return;
         host_.warning("the rule set's DFA ran out of memory and every rule was run on the affected text; "
-                      "results are complete but slow. Raise plugins.regex.max_mem_mb.");
+                      "results are complete but slow. Raise plugins.settings.regex.max_mem_mb.");
     }
 
     static constexpr uint64_t kAlwaysSampleBytes = 256 * 1024;

@@ -100,7 +100,7 @@ std::optional<RuleProblem> check_rule(const RuleSource &rule, const CompileOptio
     if (!re.ok()) {
         std::string message = re.error();
         if (re.error_code() == RE2::ErrorPatternTooLarge)
-            message += " (raise plugins.regex.rule_max_mem_mb, or simplify the rule)";
+            message += " (raise plugins.settings.regex.rule_max_mem_mb, or simplify the rule)";
         return RuleProblem{rule.name, message, error_position(rule.pattern, re.error_arg())};
     }
     return std::nullopt;
@@ -154,7 +154,7 @@ std::shared_ptr<const RuleSet> RuleSet::compile(const std::vector<RuleSource> &r
         for (size_t k = 0; k < sizes.size() && k < 5; ++k)
             message << (k ? ", " : " ") << out->names_[sizes[k].second] << " (program size " << sizes[k].first
                     << ")";
-        message << ". Raise plugins.regex.max_mem_mb or simplify these rules.";
+        message << ". Raise plugins.settings.regex.max_mem_mb or simplify these rules.";
         problems.push_back(RuleProblem{"", message.str(), -1});
         return nullptr;
     }
