@@ -74,6 +74,13 @@ std::vector<std::string> split_csv(const std::string &text) {
     return out;
 }
 
+// One audit entry, on the session (and so inside the transaction) given.
+void insert_audit(Session &s, int64_t at, std::string actor, std::string action, std::string subject,
+                  std::string detail) {
+    s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at), use(actor),
+        use(action), use(subject), use(detail), now;
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -311,9 +318,7 @@ Store::RuleChange Store::upsert_rules(const std::vector<Rule> &rules, const std:
                     use(enabled), use(matches), use(no_matches), use(who), use(at), use(who), use(at), use(revision),
                     now;
                 ++change.added;
-                std::string action = "rule.create", detail = "severity " + severity + (enabled ? "" : ", disabled");
-                s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at),
-                    use(who), use(action), use(name), use(detail), now;
+                insert_audit(s, at, who, "rule.create", name, "severity " + severity + (enabled ? "" : ", disabled"));
             } else if (old_regex[0] != regex || old_detector[0] != detector || old_validators[0] != validators ||
                        old_severity[0] != severity || old_description[0] != description ||
                        old_enabled[0] != enabled || old_matches[0] != matches || old_no_matches[0] != no_matches) {
@@ -323,12 +328,11 @@ Store::RuleChange Store::upsert_rules(const std::vector<Rule> &rules, const std:
                     use(regex), use(detector), use(validators), use(severity), use(description), use(enabled),
                     use(matches), use(no_matches), use(who), use(at), use(revision), use(name), now;
                 ++change.updated;
-                std::string action = "rule.update", detail;
+                std::string detail;
                 if (old_regex[0] != regex) detail += "pattern changed; ";
                 if (old_enabled[0] != enabled) detail += enabled ? "enabled; " : "disabled; ";
                 if (old_severity[0] != severity) detail += "severity " + old_severity[0] + " -> " + severity + "; ";
-                s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at),
-                    use(who), use(action), use(name), use(detail), now;
+                insert_audit(s, at, who, "rule.update", name, detail);
             } else {
                 ++change.unchanged;
             }
@@ -350,7 +354,7 @@ bool Store::delete_rule(const std::string &name_in, const std::string &actor) {
     Session s = impl_->session();
     try {
         s.begin();
-        std::string name = name_in, who = actor, action = "rule.delete", detail;
+        std::string name = name_in;
         Poco::Data::Statement del(s);
         del << "DELETE FROM rules WHERE name = ?", use(name);
         const size_t removed = del.execute();
@@ -359,9 +363,7 @@ bool Store::delete_rule(const std::string &name_in, const std::string &actor) {
             return false;
         }
         s << "UPDATE store_state SET value = value + 1 WHERE name = 'rules_revision'", now;
-        int64_t at = now_ms();
-        s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at), use(who),
-            use(action), use(name), use(detail), now;
+        insert_audit(s, now_ms(), actor, "rule.delete", name, "");
         s.commit();
         return true;
     } catch (const Poco::Exception &e) {
@@ -551,11 +553,8 @@ std::optional<std::string> Store::incident_message_text(int64_t id_in) {
 void Store::audit(const std::string &actor, const std::string &action, const std::string &subject,
                   const std::string &detail) {
     Session s = impl_->session();
-    std::string a = actor, b = action, c = subject, d = detail;
-    int64_t at = now_ms();
     try {
-        s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at), use(a),
-            use(b), use(c), use(d), now;
+        insert_audit(s, now_ms(), actor, action, subject, detail);
     } catch (const Poco::Exception &e) {
         impl_->fail("cannot write the audit log", e);
     }
