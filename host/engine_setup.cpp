@@ -52,6 +52,11 @@ std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
     auto settings = setting_problems.empty() ? config.plugins.settings : std::map<std::string, PluginSettings>{};
     for (const auto &[plugin, keys] : options.plugin_settings)
         for (const auto &[key, values] : keys) settings[plugin][key] = values;
+    // The command's own defaults, for plugins that are loaded and keys that
+    // neither the file nor the command line set.
+    for (const auto &[plugin, keys] : options.command_defaults)
+        if (setup->registry.find_by_name(plugin) != nullptr)
+            for (const auto &[key, values] : keys) settings[plugin].emplace(key, values);
     EngineLimits limits;
     limits.max_item_bytes = static_cast<uint64_t>(config.engine.max_item_bytes);
     limits.max_depth = static_cast<uint32_t>(config.engine.max_depth);

@@ -30,6 +30,10 @@ struct SetupOptions {
     // Plugin settings by plugin name (--set), checked against each plugin's
     // schema; a key given here replaces the same key of the configuration.
     std::map<std::string, PluginSettings> plugin_settings;
+    // Settings a command prefers where nobody set the key (for a loaded
+    // plugin only): `dlpd scan` runs briefly, so it does without the regex
+    // plugin's background Hyperscan build.
+    std::map<std::string, PluginSettings> command_defaults;
 };
 
 // The configuration for a command: the file given with --config, or the

@@ -1,6 +1,7 @@
 #include "scan_engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 namespace dlpd {
@@ -23,16 +24,21 @@ struct ScanEngine::Snapshot {
 
 namespace {
 
-// Collects what an extractor produces for one blob.
+// Collects what an extractor produces for one blob. Everything collected is
+// taken from the item's extraction budget (shared by all its blobs); once it
+// is spent, the extractor is asked to stop.
 class ExtractCollector : public EmitterHandler {
 public:
+    explicit ExtractCollector(uint64_t &budget) : budget_(budget) {}
     int32_t on_text(const dlpd_text &t) override {
+        if (!take(t.text.size)) return DLPD_ERR_CANCELLED;
         if (!text.empty() && text.back() != '\n') text.push_back('\n');
         text.append(view(t.text));
         return DLPD_OK;
     }
     int32_t on_blob(const dlpd_blob &b) override {
-        blobs.push_back({std::string(view(b.data)), std::string(view(b.name))});
+        if (!take(b.data.size)) return DLPD_ERR_CANCELLED;
+        blobs.push_back({std::string(view(b.data)), std::string(view(b.name)), std::string(view(b.mime_hint))});
         return DLPD_OK;
     }
     int32_t on_diagnostic(const dlpd_diagnostic &d) override {
@@ -44,9 +50,22 @@ public:
     struct Blob {
         std::string data;
         std::string name;
+        std::string mime_hint;
     };
     std::vector<Blob> blobs;
     std::vector<PluginMessage> diagnostics;
+    bool over_budget = false;
+
+private:
+    bool take(uint64_t n) {
+        if (n > budget_) {
+            over_budget = true;
+            return false;
+        }
+        budget_ -= n;
+        return true;
+    }
+    uint64_t &budget_;
 };
 
 struct RawFinding {
@@ -91,13 +110,23 @@ LogLevel level_of(int32_t level) {
                                        : LogLevel::error;
 }
 
-dlpd_request make_request(std::string_view data, std::string_view name, uint32_t depth) {
+dlpd_request make_request(std::string_view data, std::string_view name, uint32_t depth,
+                          std::string_view mime_hint = {}, uint64_t deadline_ns = 0) {
     dlpd_request r{};
     r.struct_size = sizeof r;
     r.depth = depth;
     r.data = to_dlpd_str(data);
     r.name = to_dlpd_str(name);
+    r.mime_hint = to_dlpd_str(mime_hint);
+    r.deadline_ns = deadline_ns;
     return r;
+}
+
+// The clock of dlpd_request.deadline_ns (the host's monotonic_ns).
+uint64_t now_ns() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
 }
 
 // Text we can scan as it is: no NUL byte in the first 8 KiB. Anything else
@@ -111,10 +140,11 @@ bool looks_like_text(std::string_view data) {
 // One scan of one item; carries the snapshot and the result.
 class ScanEngine::Pipeline {
 public:
-    Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out)
-        : snap_(snapshot), limits_(limits), out_(out) {}
+    Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out, uint64_t deadline_ns = 0)
+        : snap_(snapshot), limits_(limits), out_(out), extract_budget_(limits.max_extracted_bytes),
+          deadline_ns_(deadline_ns) {}
 
-    void item(std::string_view data, std::string_view path, uint32_t depth) {
+    void item(std::string_view data, std::string_view path, uint32_t depth, std::string_view mime_hint = {}) {
         if (data.size() > limits_.max_item_bytes) {
             diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
                        "item of " + std::to_string(data.size()) + " bytes exceeds max_item_bytes (" +
@@ -124,17 +154,30 @@ public:
         bool handled = false;
         std::unique_ptr<ExtractCollector> extracted;
         for (const PluginInstance *ex : snap_.extractors) {  // usually none or one
-            auto attempt = std::make_unique<ExtractCollector>();
-            const dlpd_request req = make_request(data, path, depth);
+            auto attempt = std::make_unique<ExtractCollector>(extract_budget_);
+            const dlpd_request req = make_request(data, path, depth, mime_hint, deadline_ns_);
             const LoadedPlugin &p = ex->plugin();
             int32_t status = call_plugin(p, "extract", [&] {
                 return p.extractor->extract(ex->raw(), &req, attempt->table());
             });
             if (status == DLPD_ERR_UNSUPPORTED) continue;
             handled = true;
-            for (const auto &m : attempt->diagnostics)
+            // A failure the plugin explained in a diagnostic of its own needs
+            // no second, vaguer one.
+            bool explained = false;
+            for (const auto &m : attempt->diagnostics) {
                 diagnostic(path, p.name, level_of(m.level), m.status, m.subject, m.message);
-            if (status != DLPD_OK)
+                explained = explained || m.status == status;
+            }
+            if (attempt->over_budget) {
+                explained = true;
+                if (!budget_reported_)
+                    diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                               "more than max_extracted_bytes (" + std::to_string(limits_.max_extracted_bytes) +
+                                   ") extracted from this item; the rest is not scanned");
+                budget_reported_ = true;
+            }
+            if (status != DLPD_OK && !explained)
                 diagnostic(path, p.name, LogLevel::warning, status, "",
                            "extraction stopped with " + status_name(status) + "; what was extracted is scanned");
             extracted = std::move(attempt);
@@ -150,7 +193,14 @@ public:
                                    "); not scanned");
                     continue;
                 }
-                item(blob.data, member, depth + 1);
+                if (deadline_ns_ != 0 && now_ns() >= deadline_ns_) {
+                    diagnostic(member, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
+                               "the item took longer than max_item_seconds (" +
+                                   std::to_string(limits_.max_item_seconds) +
+                                   "); this member and the ones after it are not scanned");
+                    break;
+                }
+                item(blob.data, member, depth + 1, blob.mime_hint);
             }
             return;
         }
@@ -268,6 +318,9 @@ private:
     const Snapshot &snap_;
     const EngineLimits &limits_;
     ScanResult &out_;
+    uint64_t extract_budget_;   // bytes extractors may still produce for this item
+    bool budget_reported_ = false;
+    uint64_t deadline_ns_;      // 0: none
 };
 
 ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings,
@@ -431,7 +484,9 @@ std::vector<RuleProblem> ScanEngine::check_examples(const std::vector<Rule> &rul
 ScanResult ScanEngine::scan(std::string_view data, std::string_view name) const {
     ScanResult result;
     auto snap = snapshot_.load();
-    Pipeline pipeline(*snap, limits_, result);
+    const uint64_t deadline =
+        limits_.max_item_seconds == 0 ? 0 : now_ns() + uint64_t{limits_.max_item_seconds} * 1000000000u;
+    Pipeline pipeline(*snap, limits_, result, deadline);
     pipeline.item(data, name, 0);
     return result;
 }

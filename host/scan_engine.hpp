@@ -30,6 +30,12 @@ struct EngineLimits {
     uint32_t max_depth = 8;
     // Findings kept per item before the rest is cut off with a diagnostic.
     uint64_t max_findings_per_item = 10000;
+    // Bytes of text and nested blobs the extractors may produce for one item,
+    // at every nesting level together; past it, extraction is cancelled.
+    uint64_t max_extracted_bytes = uint64_t{512} << 20;
+    // Wall time for one item, nested blobs included: extractors get it as
+    // their deadline, and no further blob is opened past it. 0: no limit.
+    uint32_t max_item_seconds = 120;
 };
 
 struct Finding {

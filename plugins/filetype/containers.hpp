@@ -23,8 +23,12 @@ void extract_tar(Extraction &x, std::string_view data);
 // Reads a zip member within the extraction's limits and charges what it
 // produced. Problems are reported naming the member. Returns true when
 // there is content to use (possibly partial, after a corruption report).
-bool read_member_checked(Extraction &x, std::string_view archive, const ZipDirectory &dir,
-                         const ZipMember &member, MemberData &out);
+bool read_member_checked(Extraction &x, std::string_view archive, const ZipDirectory &dir, const ZipMember &member,
+                         MemberData &out);
+
+// False (after reporting it) when the member's declared size does not fit in
+// what is left of the budget: that member is skipped, the others go on.
+bool fits_budget(Extraction &x, const ZipMember &member);
 
 // False (after reporting it) when containers at this depth must not be
 // opened: the plugin's max_depth.

@@ -8,7 +8,9 @@ namespace dlpd::filetype {
 
 namespace {
 
-std::string megabytes(uint64_t bytes) { return std::to_string(bytes >> 20); }
+std::string megabytes(uint64_t bytes) {
+    return std::to_string(bytes >> 20);
+}
 
 }  // namespace
 

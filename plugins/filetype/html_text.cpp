@@ -29,29 +29,37 @@ struct NamedEntity {
 };
 
 constexpr std::array<NamedEntity, 44> kOtherEntities = {{
-    {"amp", '&'},      {"lt", '<'},         {"gt", '>'},         {"quot", '"'},       {"apos", '\''},
-    {"euro", 0x20AC},  {"trade", 0x2122},   {"hellip", 0x2026},  {"ndash", 0x2013},   {"mdash", 0x2014},
-    {"lsquo", 0x2018}, {"rsquo", 0x2019},   {"sbquo", 0x201A},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"bdquo", 0x201E}, {"bull", 0x2022},    {"dagger", 0x2020},  {"Dagger", 0x2021},  {"permil", 0x2030},
-    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"OElig", 0x0152},   {"oelig", 0x0153},   {"Scaron", 0x0160},
-    {"scaron", 0x0161}, {"Yuml", 0x0178},   {"fnof", 0x0192},    {"circ", 0x02C6},    {"tilde", 0x02DC},
-    {"ensp", 0x2002},  {"emsp", 0x2003},    {"thinsp", 0x2009},  {"zwnj", 0x200C},    {"zwj", 0x200D},
-    {"lrm", 0x200E},   {"rlm", 0x200F},     {"minus", 0x2212},   {"larr", 0x2190},    {"rarr", 0x2192},
-    {"uarr", 0x2191},  {"darr", 0x2193},    {"harr", 0x2194},    {"NewLine", '\n'},
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},      {"apos", '\''},
+    {"euro", 0x20AC},   {"trade", 0x2122},  {"hellip", 0x2026}, {"ndash", 0x2013},  {"mdash", 0x2014},
+    {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
+    {"bdquo", 0x201E},  {"bull", 0x2022},   {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
+    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"OElig", 0x0152},  {"oelig", 0x0153},  {"Scaron", 0x0160},
+    {"scaron", 0x0161}, {"Yuml", 0x0178},   {"fnof", 0x0192},   {"circ", 0x02C6},   {"tilde", 0x02DC},
+    {"ensp", 0x2002},   {"emsp", 0x2003},   {"thinsp", 0x2009}, {"zwnj", 0x200C},   {"zwj", 0x200D},
+    {"lrm", 0x200E},    {"rlm", 0x200F},    {"minus", 0x2212},  {"larr", 0x2190},   {"rarr", 0x2192},
+    {"uarr", 0x2191},   {"darr", 0x2193},   {"harr", 0x2194},   {"NewLine", '\n'},
 }};
 
 constexpr std::array<std::string_view, 47> kBlockElements = {
-    "address", "article", "aside",  "blockquote", "body",    "br",     "caption", "center", "dd",     "details",
-    "dialog",  "dir",     "div",    "dl",         "dt",      "fieldset", "figcaption", "figure", "footer", "form",
-    "h1",      "h2",      "h3",     "h4",         "h5",      "h6",     "head",    "header", "hr",     "html",
-    "li",      "main",    "menu",   "nav",        "ol",      "p",      "pre",     "section", "summary", "table",
-    "tbody",   "thead",   "tfoot",  "tr",         "ul",      "option", "legend",
+    "address", "article", "aside", "blockquote", "body", "br",       "caption",    "center",  "dd",      "details",
+    "dialog",  "dir",     "div",   "dl",         "dt",   "fieldset", "figcaption", "figure",  "footer",  "form",
+    "h1",      "h2",      "h3",    "h4",         "h5",   "h6",       "head",       "header",  "hr",      "html",
+    "li",      "main",    "menu",  "nav",        "ol",   "p",        "pre",        "section", "summary", "table",
+    "tbody",   "thead",   "tfoot", "tr",         "ul",   "option",   "legend",
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Case-insensitive search for an ASCII needle (lower case) from pos.
 size_t find_ci(std::string_view s, std::string_view needle, size_t pos) {
@@ -307,6 +315,8 @@ bool decode_character_reference(std::string_view name, TextBuilder &out) {
     return false;
 }
 
-void html_to_text(std::string_view html, TextBuilder &out) { HtmlReader(html, out).run(); }
+void html_to_text(std::string_view html, TextBuilder &out) {
+    HtmlReader(html, out).run();
+}
 
 }  // namespace dlpd::filetype

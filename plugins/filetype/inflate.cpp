@@ -18,18 +18,24 @@ constexpr size_t kMaxGzipName = 1024;
 
 const char *describe(InflateEnd end) {
     switch (end) {
-    case InflateEnd::complete: return "complete";
-    case InflateEnd::input_ended: return "the compressed data ends early (truncated)";
-    case InflateEnd::corrupt: return "the compressed data is invalid";
-    case InflateEnd::output_limit: return "output limit reached";
-    case InflateEnd::ratio_limit: return "compression ratio limit exceeded";
-    case InflateEnd::deadline: return "time limit reached";
+        case InflateEnd::complete:
+            return "complete";
+        case InflateEnd::input_ended:
+            return "the compressed data ends early (truncated)";
+        case InflateEnd::corrupt:
+            return "the compressed data is invalid";
+        case InflateEnd::output_limit:
+            return "output limit reached";
+        case InflateEnd::ratio_limit:
+            return "compression ratio limit exceeded";
+        case InflateEnd::deadline:
+            return "time limit reached";
     }
     return "?";
 }
 
-InflateResult inflate_stream(std::string_view input, Framing framing, const InflateLimits &limits,
-                             std::string &out, GzipHeader *header) {
+InflateResult inflate_stream(std::string_view input, Framing framing, const InflateLimits &limits, std::string &out,
+                             GzipHeader *header) {
     InflateResult result;
     z_stream zs{};
     const int window_bits = framing == Framing::raw ? -MAX_WBITS : MAX_WBITS + 16;

@@ -49,8 +49,8 @@ struct GzipHeader {
 
 // Appends the decompressed stream to out. For gzip, header (when not null)
 // receives the member's header fields.
-InflateResult inflate_stream(std::string_view input, Framing framing, const InflateLimits &limits,
-                             std::string &out, GzipHeader *header = nullptr);
+InflateResult inflate_stream(std::string_view input, Framing framing, const InflateLimits &limits, std::string &out,
+                             GzipHeader *header = nullptr);
 
 const char *describe(InflateEnd end);
 

@@ -26,7 +26,7 @@ struct Limits {
     // max_compression_ratio: a member that expands more than this many times
     // its compressed size is a bomb and is not scanned. Checked once a member
     // has produced ratio_floor_bytes, so small, very repetitive files pass.
-    uint64_t max_compression_ratio = 100;
+    uint64_t max_compression_ratio = 250;
     // max_seconds: wall time one blob may take (the host's deadline for the
     // whole item applies as well, whichever comes first).
     uint64_t max_nanoseconds = uint64_t{30} * 1000000000u;

@@ -13,9 +13,10 @@ namespace {
 
 // Destinations whose content is not document text.
 constexpr std::array<std::string_view, 22> kSkippedDestinations = {
-    "fonttbl",   "colortbl",          "stylesheet", "info",      "pict",     "object",    "objdata",  "fldinst",
-    "themedata", "colorschememapping", "datastore", "latentstyles", "listtable", "listoverridetable", "rsidtbl",
-    "generator", "xmlnstbl",          "mmathPr",    "pgdsctbl",  "revtbl",   "filetbl",   "nonshppict",
+    "fonttbl",    "colortbl",  "stylesheet",         "info",      "pict",         "object",    "objdata",
+    "fldinst",    "themedata", "colorschememapping", "datastore", "latentstyles", "listtable", "listoverridetable",
+    "rsidtbl",    "generator", "xmlnstbl",           "mmathPr",   "pgdsctbl",     "revtbl",    "filetbl",
+    "nonshppict",
 };
 
 // Groups nest at most this deep in the state stack; deeper groups share
@@ -27,8 +28,12 @@ struct GroupState {
     int uc = 1;  // characters that follow a \uN as its fallback
 };
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -140,40 +145,42 @@ private:
         const bool at_group_start = group_start_;
         group_start_ = false;
         switch (c) {
-        case '\'': {
-            if (i + 2 < rtf_.size()) {
-                const int hi = hex_value(rtf_[i + 1]);
-                const int lo = hex_value(rtf_[i + 2]);
-                if (hi >= 0 && lo >= 0) {
-                    character(static_cast<unsigned char>(hi * 16 + lo));
-                    return i + 3;
+            case '\'': {
+                if (i + 2 < rtf_.size()) {
+                    const int hi = hex_value(rtf_[i + 1]);
+                    const int lo = hex_value(rtf_[i + 2]);
+                    if (hi >= 0 && lo >= 0) {
+                        character(static_cast<unsigned char>(hi * 16 + lo));
+                        return i + 3;
+                    }
                 }
+                return i + 1;
             }
-            return i + 1;
-        }
-        case '*':
-            if (at_group_start) state().skip = true;
-            return i + 1;
-        case '~':
-            if (pending_fallback_ > 0) --pending_fallback_;
-            else emit(' ');
-            return i + 1;
-        case '_':
-            emit('-');
-            return i + 1;
-        case '-':  // optional hyphen: invisible
-            return i + 1;
-        case '\r':
-        case '\n':
-            if (!state().skip) out_.line_break();
-            return i + 1;
-        case '\\':
-        case '{':
-        case '}':
-            character(static_cast<unsigned char>(c));
-            return i + 1;
-        default:
-            return i + 1;
+            case '*':
+                if (at_group_start) state().skip = true;
+                return i + 1;
+            case '~':
+                if (pending_fallback_ > 0)
+                    --pending_fallback_;
+                else
+                    emit(' ');
+                return i + 1;
+            case '_':
+                emit('-');
+                return i + 1;
+            case '-':  // optional hyphen: invisible
+                return i + 1;
+            case '\r':
+            case '\n':
+                if (!state().skip) out_.line_break();
+                return i + 1;
+            case '\\':
+            case '{':
+            case '}':
+                character(static_cast<unsigned char>(c));
+                return i + 1;
+            default:
+                return i + 1;
         }
     }
 
@@ -232,6 +239,8 @@ private:
 
 }  // namespace
 
-void rtf_to_text(std::string_view rtf, TextBuilder &out) { RtfReader(rtf, out).run(); }
+void rtf_to_text(std::string_view rtf, TextBuilder &out) {
+    RtfReader(rtf, out).run();
+}
 
 }  // namespace dlpd::filetype

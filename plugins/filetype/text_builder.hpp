@@ -37,7 +37,7 @@ public:
     // Appends a Unicode code point as UTF-8; U+0000 is dropped and invalid
     // ones (surrogates, past U+10FFFF) become U+FFFD.
     void code_point(uint32_t cp) {
-        if (cp == 0) return;
+        if (full_ || cp == 0) return;
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
         char buf[4];
         size_t n;

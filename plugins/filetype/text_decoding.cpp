@@ -19,7 +19,9 @@ constexpr uint16_t kWindows1252High[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 void decode_utf16(std::string_view data, bool big_endian, TextBuilder &out) {
     auto unit = [&](size_t i) -> uint32_t {
@@ -43,15 +45,47 @@ void decode_utf16(std::string_view data, bool big_endian, TextBuilder &out) {
     if (i < data.size() && !out.full()) out.code_point(0xFFFD);  // odd trailing byte
 }
 
+// UTF-8 that may not be: valid sequences are copied, each byte of an
+// invalid one is read as Windows-1252 (text that mixes the two is common).
+void decode_utf8_lenient(std::string_view data, TextBuilder &out) {
+    if (is_valid_utf8(data)) {
+        out.append(data);
+        return;
+    }
+    size_t i = 0;
+    while (i < data.size() && !out.full()) {
+        // The longest valid prefix from i, copied in one go.
+        size_t j = i;
+        while (j < data.size()) {
+            const auto c = static_cast<unsigned char>(data[j]);
+            const size_t n = c < 0x80             ? 1
+                             : (c & 0xE0) == 0xC0 ? 2
+                             : (c & 0xF0) == 0xE0 ? 3
+                             : (c & 0xF8) == 0xF0 ? 4
+                                                  : 0;
+            if (n == 0 || j + n > data.size() || !is_valid_utf8(data.substr(j, n))) break;
+            j += n;
+        }
+        out.append(data.substr(i, j - i));
+        if (j < data.size()) windows1252_byte(static_cast<unsigned char>(data[j++]), out);
+        i = j;
+    }
+}
+
 }  // namespace
 
 const char *encoding_name(Encoding e) {
     switch (e) {
-    case Encoding::utf8: return "UTF-8";
-    case Encoding::utf8_bom: return "UTF-8 with BOM";
-    case Encoding::utf16le: return "UTF-16LE";
-    case Encoding::utf16be: return "UTF-16BE";
-    case Encoding::windows1252: return "Windows-1252";
+        case Encoding::utf8:
+            return "UTF-8";
+        case Encoding::utf8_bom:
+            return "UTF-8 with BOM";
+        case Encoding::utf16le:
+            return "UTF-16LE";
+        case Encoding::utf16be:
+            return "UTF-16BE";
+        case Encoding::windows1252:
+            return "Windows-1252";
     }
     return "?";
 }
@@ -118,32 +152,32 @@ void windows1252_byte(unsigned char byte, TextBuilder &out) {
 
 void decode_to_utf8(std::string_view data, Encoding encoding, TextBuilder &out) {
     switch (encoding) {
-    case Encoding::utf8:
-        out.append(data);
-        return;
-    case Encoding::utf8_bom:
-        out.append(starts_with(data, kUtf8Bom) ? data.substr(kUtf8Bom.size()) : data);
-        return;
-    case Encoding::utf16le:
-        decode_utf16(starts_with(data, kUtf16LeBom) ? data.substr(2) : data, false, out);
-        return;
-    case Encoding::utf16be:
-        decode_utf16(starts_with(data, kUtf16BeBom) ? data.substr(2) : data, true, out);
-        return;
-    case Encoding::windows1252:
-        for (size_t i = 0; i < data.size() && !out.full(); ++i) {
-            const auto c = static_cast<unsigned char>(data[i]);
-            if (c < 0x80) {
-                // Copy the ASCII run in one go.
-                size_t j = i;
-                while (j < data.size() && static_cast<unsigned char>(data[j]) < 0x80) ++j;
-                out.append(data.substr(i, j - i));
-                i = j - 1;
-            } else {
-                windows1252_byte(c, out);
+        case Encoding::utf8:
+            decode_utf8_lenient(data, out);
+            return;
+        case Encoding::utf8_bom:
+            decode_utf8_lenient(starts_with(data, kUtf8Bom) ? data.substr(kUtf8Bom.size()) : data, out);
+            return;
+        case Encoding::utf16le:
+            decode_utf16(starts_with(data, kUtf16LeBom) ? data.substr(2) : data, false, out);
+            return;
+        case Encoding::utf16be:
+            decode_utf16(starts_with(data, kUtf16BeBom) ? data.substr(2) : data, true, out);
+            return;
+        case Encoding::windows1252:
+            for (size_t i = 0; i < data.size() && !out.full(); ++i) {
+                const auto c = static_cast<unsigned char>(data[i]);
+                if (c < 0x80) {
+                    // Copy the ASCII run in one go.
+                    size_t j = i;
+                    while (j < data.size() && static_cast<unsigned char>(data[j]) < 0x80) ++j;
+                    out.append(data.substr(i, j - i));
+                    i = j - 1;
+                } else {
+                    windows1252_byte(c, out);
+                }
             }
-        }
-        return;
+            return;
     }
 }
 

@@ -11,8 +11,8 @@
 namespace dlpd::filetype {
 
 enum class Encoding {
-    utf8,         // valid UTF-8, no BOM: usable as it is
-    utf8_bom,     // valid UTF-8 after a BOM
+    utf8,      // valid UTF-8, no BOM: usable as it is
+    utf8_bom,  // valid UTF-8 after a BOM
     utf16le,
     utf16be,
     windows1252,  // also Latin-1: the C1 range 0x80-0x9F is read as Windows-1252
@@ -27,7 +27,8 @@ Encoding detect_encoding(std::string_view data, std::string_view magic_charset);
 bool is_valid_utf8(std::string_view data);
 
 // Appends data, in the given encoding, to out as UTF-8 (a BOM is dropped).
-// Malformed sequences become U+FFFD.
+// The output is always valid UTF-8: malformed UTF-16 becomes U+FFFD, and
+// bytes that break UTF-8 are read as Windows-1252.
 void decode_to_utf8(std::string_view data, Encoding encoding, TextBuilder &out);
 
 // Appends one Windows-1252 byte as UTF-8 (used by RTF and e-mail as well).

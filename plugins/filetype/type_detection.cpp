@@ -29,14 +29,16 @@ magic_t open_handle() {
 }
 
 bool is_text_charset(std::string_view charset) {
-    static constexpr std::array<std::string_view, 8> kText = {
-        "us-ascii", "utf-8", "iso-8859-1", "unknown-8bit", "utf-16le", "utf-16be", "utf-7", "ebcdic"};
+    static constexpr std::array<std::string_view, 8> kText = {"us-ascii", "utf-8",    "iso-8859-1", "unknown-8bit",
+                                                              "utf-16le", "utf-16be", "utf-7",      "ebcdic"};
     for (auto c : kText)
         if (charset == c) return true;
     return false;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace
 
@@ -59,7 +61,9 @@ Format format_for(std::string_view mime, std::string_view charset) {
     return Format::binary;
 }
 
-MagicPool::MagicPool() { idle_.push_back(open_handle()); }
+MagicPool::MagicPool() {
+    idle_.push_back(open_handle());
+}
 
 MagicPool::~MagicPool() {
     for (magic_t m : idle_) magic_close(m);

@@ -17,16 +17,16 @@ namespace dlpd::filetype {
 // The reader for a blob.
 enum class Format {
     empty,
-    text,        // plain text, CSV/TSV, JSON, XML, logs, source code: any text charset
+    text,  // plain text, CSV/TSV, JSON, XML, logs, source code: any text charset
     html,
     rtf,
-    email,       // message/rfc822
+    email,  // message/rfc822
     pdf,
-    zip,         // zip, and the formats built on it (OOXML, ODF, EPUB, JAR)
+    zip,  // zip, and the formats built on it (OOXML, ODF, EPUB, JAR)
     gzip,
     tar,
-    encrypted,   // a password-protected Office document (CDFV2 Encrypted)
-    binary,      // anything else: skipped, with its type named
+    encrypted,  // a password-protected Office document (CDFV2 Encrypted)
+    binary,     // anything else: skipped, with its type named
 };
 
 struct DetectedType {
@@ -56,8 +56,8 @@ private:
     magic_t acquire();
     void release(magic_t m);
 
-    std::mutex mutex_;              // guards idle_
-    std::vector<magic_t> idle_;     // handles not in use
+    std::mutex mutex_;           // guards idle_
+    std::vector<magic_t> idle_;  // handles not in use
 };
 
 }  // namespace dlpd::filetype

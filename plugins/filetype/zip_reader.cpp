@@ -27,10 +27,16 @@ constexpr size_t kMaxComment = 0xFFFF;
 uint16_t u16(std::string_view s, size_t at) {
     return static_cast<uint16_t>(static_cast<unsigned char>(s[at]) | static_cast<unsigned char>(s[at + 1]) << 8);
 }
-uint32_t u32(std::string_view s, size_t at) { return u16(s, at) | static_cast<uint32_t>(u16(s, at + 2)) << 16; }
-uint64_t u64(std::string_view s, size_t at) { return u32(s, at) | static_cast<uint64_t>(u32(s, at + 4)) << 32; }
+uint32_t u32(std::string_view s, size_t at) {
+    return u16(s, at) | static_cast<uint32_t>(u16(s, at + 2)) << 16;
+}
+uint64_t u64(std::string_view s, size_t at) {
+    return u32(s, at) | static_cast<uint64_t>(u32(s, at + 4)) << 32;
+}
 
-bool fits(std::string_view s, uint64_t at, uint64_t n) { return at <= s.size() && n <= s.size() - at; }
+bool fits(std::string_view s, uint64_t at, uint64_t n) {
+    return at <= s.size() && n <= s.size() - at;
+}
 
 std::string utf8_name(std::string_view raw) {
     if (is_valid_utf8(raw)) return std::string(raw);
@@ -64,16 +70,26 @@ void apply_zip64_extra(std::string_view extra, ZipMember &m, bool size_sat, bool
 
 std::string compression_method_name(uint16_t method) {
     switch (method) {
-    case 0: return "stored";
-    case 8: return "deflate";
-    case 9: return "deflate64";
-    case 12: return "bzip2";
-    case 14: return "LZMA";
-    case 93: return "zstd";
-    case 95: return "xz";
-    case 98: return "PPMd";
-    case 99: return "AES encryption";
-    default: return "method " + std::to_string(method);
+        case 0:
+            return "stored";
+        case 8:
+            return "deflate";
+        case 9:
+            return "deflate64";
+        case 12:
+            return "bzip2";
+        case 14:
+            return "LZMA";
+        case 93:
+            return "zstd";
+        case 95:
+            return "xz";
+        case 98:
+            return "PPMd";
+        case 99:
+            return "AES encryption";
+        default:
+            return "method " + std::to_string(method);
     }
 }
 
@@ -91,8 +107,7 @@ std::string read_zip_directory(std::string_view archive, uint64_t max_members, Z
             break;
         }
     }
-    if (eocd == std::string_view::npos)
-        return "no end-of-central-directory record (truncated, or not a zip archive)";
+    if (eocd == std::string_view::npos) return "no end-of-central-directory record (truncated, or not a zip archive)";
 
     uint64_t count = u16(archive, eocd + 10);
     uint64_t cd_size = u32(archive, eocd + 12);
@@ -116,11 +131,10 @@ std::string read_zip_directory(std::string_view archive, uint64_t max_members, Z
         }
     }
     out.declared_count = count;
-    if (cd_size > cd_end || cd_offset > cd_end - cd_size)
-        return "the central directory lies outside the archive";
+    if (cd_size > cd_end || cd_offset > cd_end - cd_size) return "the central directory lies outside the archive";
     out.offset_shift = cd_end - cd_size - cd_offset;
-    const std::string_view cd = archive.substr(static_cast<size_t>(cd_offset + out.offset_shift),
-                                               static_cast<size_t>(cd_size));
+    const std::string_view cd =
+        archive.substr(static_cast<size_t>(cd_offset + out.offset_shift), static_cast<size_t>(cd_size));
 
     const uint64_t wanted = std::min(count, max_members);
     out.members.reserve(static_cast<size_t>(std::min<uint64_t>(wanted, cd.size() / kCentralSize)));
@@ -196,18 +210,25 @@ MemberData read_zip_member(std::string_view archive, const ZipDirectory &dir, co
         const InflateResult r = inflate_stream(compressed, Framing::raw, limits, out.storage);
         out.inflated = true;
         switch (r.end) {
-        case InflateEnd::complete: break;
-        case InflateEnd::input_ended:
-            out.status = MemberStatus::truncated;
-            out.detail = describe(r.end);
-            return out;
-        case InflateEnd::corrupt:
-            out.status = MemberStatus::corrupt;
-            out.detail = std::string(describe(r.end)) + (r.message.empty() ? "" : " (" + r.message + ")");
-            return out;
-        case InflateEnd::output_limit: out.status = MemberStatus::output_limit; return out;
-        case InflateEnd::ratio_limit: out.status = MemberStatus::ratio_limit; return out;
-        case InflateEnd::deadline: out.status = MemberStatus::deadline; return out;
+            case InflateEnd::complete:
+                break;
+            case InflateEnd::input_ended:
+                out.status = MemberStatus::truncated;
+                out.detail = describe(r.end);
+                return out;
+            case InflateEnd::corrupt:
+                out.status = MemberStatus::corrupt;
+                out.detail = std::string(describe(r.end)) + (r.message.empty() ? "" : " (" + r.message + ")");
+                return out;
+            case InflateEnd::output_limit:
+                out.status = MemberStatus::output_limit;
+                return out;
+            case InflateEnd::ratio_limit:
+                out.status = MemberStatus::ratio_limit;
+                return out;
+            case InflateEnd::deadline:
+                out.status = MemberStatus::deadline;
+                return out;
         }
     }
     const std::string_view data = out.data();

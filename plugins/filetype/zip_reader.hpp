@@ -4,8 +4,8 @@
 // Why not Poco::Zip's reader (DESIGN.md names it): it walks local headers
 // front to back, trusts their sizes, asserts on hostile headers, and
 // allocates what a header declares; libFuzzer made it request a 400 PB buffer
-// (ZipArchiveInfo64::parse) from a 133-byte input within a minute (kept as
-// tests/filetype/fuzz/regressions/zip/poco-zip64-eocd-alloc). This reader
+// (ZipArchiveInfo64::parse) from a 123-byte input within a minute (kept as
+// tests/filetype/fuzz/regressions/zip_office/poco-zip64-eocd-alloc). This reader
 // trusts nothing: the central directory is located from the end and
 // bounds-checked field by field, members are counted against a limit before
 // anything is read, and every member is decompressed through
@@ -50,10 +50,10 @@ std::string read_zip_directory(std::string_view archive, uint64_t max_members, Z
 
 enum class MemberStatus {
     ok,
-    truncated,           // data cut short: what was read is in data
-    corrupt,             // invalid compressed data: what was read is in data
-    crc_mismatch,        // complete, but the checksum differs: data is as read
-    bad_header,          // no local header where the directory says
+    truncated,     // data cut short: what was read is in data
+    corrupt,       // invalid compressed data: what was read is in data
+    crc_mismatch,  // complete, but the checksum differs: data is as read
+    bad_header,    // no local header where the directory says
     encrypted,
     unsupported_method,
     output_limit,

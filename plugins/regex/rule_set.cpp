@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <string.h>
+
 #include <algorithm>
 #include <sstream>
 
@@ -201,9 +203,12 @@ bool RuleSet::scan(std::string_view text, const ScanOptions &options, MatchSink 
         uint64_t next = end;
         uint64_t next_skip = 0;
         if (end < n) {
-            size_t nl = text.rfind('\n', end - 1);
-            if (nl != std::string_view::npos && nl >= pos) {
-                end = nl + 1;
+            // The last line end inside this chunk only: searching further
+            // back (rfind over the whole text) would make one long line cost
+            // the square of its length.
+            const void *nl = ::memrchr(text.data() + pos, '\n', end - pos);
+            if (nl != nullptr) {
+                end = static_cast<uint64_t>(static_cast<const char *>(nl) - text.data()) + 1;
                 next = end;
             } else {
                 // A long line: cut at a UTF-8 character boundary and overlap.

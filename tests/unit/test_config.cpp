@@ -105,7 +105,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
     CHECK(parse_config("log:\nslack:\n", "x.yaml") == Config{});
 }
 
-TEST_CASE("a file sets typed values; relative paths resolve against the file's folder", "[config]") {
+TEST_CASE("a file sets typed values and relative paths resolve against the file's folder", "[config]") {
     const Config c = parse_config(R"(log:
   level: debug
 plugins:

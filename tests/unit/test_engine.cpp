@@ -119,7 +119,7 @@ TEST_CASE("examples that do not behave are reported per rule and index", "[engin
     CHECK(problems[1].message == "examples.no_match[1] is matched");
 }
 
-TEST_CASE("rules can be replaced while scans run; each scan sees one rule set", "[engine]") {
+TEST_CASE("rules can be replaced while scans run and each scan sees one rule set", "[engine]") {
     Fixture fx;
     const std::vector<Rule> alpha = {rule("alpha", "alpha")};
     const std::vector<Rule> beta = {rule("beta", "beta")};

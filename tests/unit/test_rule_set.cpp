@@ -149,6 +149,23 @@ TEST_CASE("a line longer than a chunk is cut with overlap, and each match is rep
     for (size_t i = 0; i < where.size(); ++i) CHECK(m[i].start == where[i]);
 }
 
+TEST_CASE("one 32 MB line without line ends is scanned in linear time and fully", "[regex]") {
+    // Minified JSON or HTML: one huge line. Cutting it into chunks must not
+    // look back over the whole text for a line end each time (that was
+    // quadratic: 14 s for 10 MB). The suite's timeout guards this case; the
+    // assertions check that nothing is missed at the start, middle or end.
+    std::string text(32u << 20, 'x');
+    const size_t where[] = {5, text.size() / 2, text.size() - 30};
+    for (size_t at : where) text.replace(at, 14, "TOKEN_12345678");
+    auto set = compile_ok({{"tok", R"(TOKEN_[0-9]{8})"}});
+    ScanStats stats;
+    auto m = scan(*set, text, {}, &stats);
+    std::sort(m.begin(), m.end(), [](const Match &a, const Match &b) { return a.start < b.start; });
+    REQUIRE(m.size() == 3);
+    for (size_t i = 0; i < 3; ++i) CHECK(m[i].start == where[i]);
+    CHECK(stats.chunks > (32u << 20) / 4096);
+}
+
 TEST_CASE("the sink can stop a scan", "[regex]") {
     auto set = compile_ok({{"d", R"(\d+)"}});
     Collected c;

@@ -1,0 +1,177 @@
+#include "dispatch.hpp"
+
+#include <dlpd/plugin.h>
+
+#include <array>
+#include <string>
+
+#include "containers.hpp"
+#include "email_text.hpp"
+#include "html_text.hpp"
+#include "pdf_text.hpp"
+#include "rtf_text.hpp"
+#include "text_builder.hpp"
+#include "text_decoding.hpp"
+
+namespace dlpd::filetype {
+
+namespace {
+
+struct NamedType {
+    std::string_view extension;
+    Format format;
+    bool office;
+};
+
+// File names that promise a type. A blob whose content is something else is
+// read as what it is, with a warning (a disguised file is worth knowing of).
+constexpr std::array<NamedType, 17> kNamedTypes = {{
+    {".pdf", Format::pdf, false},
+    {".zip", Format::zip, false},
+    {".gz", Format::gzip, false},
+    {".tgz", Format::gzip, false},
+    {".tar", Format::tar, false},
+    {".docx", Format::zip, true},
+    {".docm", Format::zip, true},
+    {".dotx", Format::zip, true},
+    {".xlsx", Format::zip, true},
+    {".xlsm", Format::zip, true},
+    {".pptx", Format::zip, true},
+    {".pptm", Format::zip, true},
+    {".odt", Format::zip, true},
+    {".ods", Format::zip, true},
+    {".odp", Format::zip, true},
+    {".odg", Format::zip, true},
+    {".eml", Format::email, false},
+}};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// The extension of the last component of a host item name.
+std::string extension_of(std::string_view name) {
+    const size_t slash = name.find_last_of("/!\\");
+    const std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+    const size_t dot = base.rfind('.');
+    return dot == std::string_view::npos || dot == 0 ? std::string() : lower(base.substr(dot));
+}
+
+const NamedType *promised_type(std::string_view name) {
+    const std::string ext = extension_of(name);
+    for (const NamedType &t : kNamedTypes)
+        if (t.extension == ext) return &t;
+    return nullptr;
+}
+
+bool is_office_mime(std::string_view mime) {
+    return mime.substr(0, 46) == "application/vnd.openxmlformats-officedocument." ||
+           mime.substr(0, 35) == "application/vnd.oasis.opendocument.";
+}
+
+// Emits text built from the blob itself, charging it to the budget.
+void emit_built_text(Extraction &x, TextBuilder &text, std::string_view location) {
+    if (text.full()) {
+        x.emit_text(text.str(), location);
+        x.budget_exhausted(location);
+        return;
+    }
+    if (x.charge(text.size(), location)) x.emit_text(text.str(), location);
+}
+
+void extract_text(Extraction &x, std::string_view data, Encoding encoding) {
+    TextBuilder text(x.budget_left());
+    decode_to_utf8(data, encoding, text);
+    emit_built_text(x, text, encoding_name(encoding));
+}
+
+void extract_html(Extraction &x, std::string_view data, std::string_view charset) {
+    const Encoding encoding = detect_encoding(data, charset);
+    std::string converted;
+    std::string_view html = data;
+    if (encoding != Encoding::utf8) {
+        TextBuilder utf8(x.budget_left());
+        decode_to_utf8(data, encoding, utf8);
+        converted = utf8.take();
+        html = converted;
+    }
+    TextBuilder text(x.budget_left());
+    html_to_text(html, text);
+    emit_built_text(x, text, "html");
+}
+
+void extract_rtf(Extraction &x, std::string_view data) {
+    TextBuilder text(x.budget_left());
+    rtf_to_text(data, text);
+    emit_built_text(x, text, "rtf");
+}
+
+}  // namespace
+
+int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std::string_view mime_hint) {
+    const DetectedType type = magic.detect(data);
+    if (type.format == Format::text && detect_encoding(data, type.charset) == Encoding::utf8)
+        return DLPD_ERR_UNSUPPORTED;  // the host scans UTF-8 text as it is
+    if (data.size() > x.limits().max_input_bytes) {
+        x.limit({}, type.mime + " of " + std::to_string(data.size()) + " bytes exceeds max_input_mb (" +
+                        std::to_string(x.limits().max_input_bytes >> 20) + "); not opened");
+        return x.status();
+    }
+
+    // What the name (or the declared type) promised, against what it is.
+    const NamedType *promised = promised_type(x.name());
+    bool expected_office = promised != nullptr && promised->office;
+    Format expected = promised != nullptr ? promised->format : Format::binary;
+    if (promised == nullptr && !mime_hint.empty()) {
+        expected = format_for(mime_hint, "binary");
+        expected_office = is_office_mime(mime_hint);
+    }
+    if ((promised != nullptr || !mime_hint.empty()) && expected != Format::binary && expected != Format::text &&
+        type.format != expected && type.format != Format::empty) {
+        const std::string claim = promised != nullptr ? "named ." + std::string(promised->extension.substr(1))
+                                                      : "declared as " + std::string(mime_hint);
+        x.corrupt({}, claim + ", but the content is " + type.mime + "; read as what it is");
+    }
+
+    switch (type.format) {
+        case Format::empty:
+            x.note({}, "empty; nothing to scan");
+            break;
+        case Format::text:
+            extract_text(x, data, detect_encoding(data, type.charset));
+            break;
+        case Format::html:
+            extract_html(x, data, type.charset);
+            break;
+        case Format::rtf:
+            extract_rtf(x, data);
+            break;
+        case Format::email:
+            extract_email(x, data);
+            break;
+        case Format::pdf:
+            extract_pdf(x, data);
+            break;
+        case Format::zip:
+            extract_zip(x, data, expected_office);
+            break;
+        case Format::gzip:
+            extract_gzip(x, data);
+            break;
+        case Format::tar:
+            extract_tar(x, data);
+            break;
+        case Format::encrypted:
+            x.skipped({}, "encrypted (password-protected) Office document; not scanned");
+            break;
+        case Format::binary:
+            x.skipped({}, "binary content of type " + type.mime + "; not scanned");
+            break;
+    }
+    return x.status();
+}
+
+}  // namespace dlpd::filetype

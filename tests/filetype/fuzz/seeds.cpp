@@ -1,0 +1,142 @@
+// Writes the starting corpus of one fuzz target: small, valid documents of
+// its format family made by the test document writers, plus a few broken
+// ones, so the fuzzer starts from real structure instead of from nothing.
+//
+//   filetype_fuzz_seeds TARGET OUTDIR     (TARGET: zip_office pdf markup text dispatch)
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "document_writer.hpp"
+
+namespace docs = dlpd::test::docs;
+
+namespace {
+
+using Seeds = std::vector<std::pair<std::string, std::string>>;
+
+const std::string kCard = "4111 1111 1111 1111";
+
+Seeds office() {
+    docs::WordDocument word;
+    word.body = {{"card ", "4111 11", "11 1111 1111"}, {"second"}};
+    word.header = {{"header"}};
+    word.table_rows = {{{"a"}, {"b"}}};
+    docs::Workbook book;
+    book.shared_strings = {"one", "rich|text"};
+    book.sheets = {{{"s:0", "i:inline", "42"}, {"r:a|b", "s:1"}}};
+    docs::Presentation deck;
+    deck.slides = {{{"slide ", "text"}}};
+    deck.notes = {{{"note"}}};
+    Seeds s = {
+        {"docx", docs::docx(word)},
+        {"docx-streamed", docs::docx(word, false)},
+        {"xlsx", docs::xlsx(book)},
+        {"pptx", docs::pptx(deck)},
+        {"odt", docs::odt({{"odt ", "span"}})},
+        {"ods", docs::ods({{"a", "b"}})},
+        {"odp", docs::odp({{{"slide"}}})},
+        {"odt-encrypted", docs::odt_encrypted()},
+        {"zip", docs::poco_zip({{"dir/", ""}, {"dir/a.txt", "card " + kCard}, {"b.csv", "x,y\n1,2\n"}})},
+    };
+    auto locked = docs::stored_member("locked.txt", "secret");
+    locked.flags = 1;
+    s.push_back({"raw-zip",
+                 docs::raw_zip({docs::stored_member("a.txt", "a"), docs::deflated_member("b.txt", "bbbb"), locked})});
+    s.push_back({"small-bomb", docs::raw_zip({docs::zero_bomb_member("zeros", 2 << 20)})});
+    return s;
+}
+
+Seeds pdfs() {
+    const std::string one =
+        docs::pdf({{{"card " + kCard, 72, 720}, {"second line", 72, 700}}, {{"page two", 72, 720}}});
+    return {{"pdf", one},
+            {"pdf-encrypted", docs::pdf_encrypted({{{"locked", 72, 720}}})},
+            {"pdf-truncated", one.substr(0, one.size() / 2)}};
+}
+
+Seeds markup() {
+    const auto part = [](char selector, const std::string &body) { return std::string(1, selector) + body; };
+    return {
+        {"html", part(0,
+                      "<html><head><title>t</title><script>x</script></head><body><p>a <b>b</b> &amp; &#8364;</p>"
+                      "<table><tr><td>1</td><td>2</td></tr></table><pre> x </pre></body></html>")},
+        {"rtf",
+         part(1, "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\*\\gen x}\\f0 a {\\b b}\\par \\u8364? \\'e9\\bin2 xy}")},
+        {"eml", part(2,
+                     "From: a@b.c\r\nSubject: =?utf-8?Q?caf=C3=A9?=\r\nContent-Type: multipart/mixed; "
+                     "boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: "
+                     "quoted-printable\r\n\r\nhi=\r\nthere\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n"
+                     "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n")},
+        {"document-xml", part(3,
+                              "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>a</w:t></w:r><w:r><w:tab/>"
+                              "<w:t xml:space=\"preserve\"> b</w:t></w:r></w:p><mc:AlternateContent><mc:Choice>"
+                              "<w:t>c</w:t></mc:Choice><mc:Fallback><w:t>c</w:t></mc:Fallback></mc:AlternateContent>"
+                              "</w:body></w:document>")},
+        {"sheet-xml", part(4,
+                           "<sst><si><t>zero</t></si><si><r><t>a</t></r><rPh><t>p</t></rPh></si></sst>"
+                           "<worksheet><sheetData><row><c t=\"s\"><v>1</v></c><c t=\"inlineStr\"><is><t>i</t></is>"
+                           "</c><c><v>3</v></c></row></sheetData></worksheet>")},
+        {"slide-xml", part(5,
+                           "<Types><Override PartName=\"/ppt/slides/slide1.xml\" ContentType=\"application/"
+                           "vnd.openxmlformats-officedocument.presentationml.slide+xml\"/></Types>")},
+        {"odf-xml", part(6,
+                         "<office:document-content><office:body><office:text><text:p>a<text:s text:c=\"3\"/>"
+                         "<text:span>b</text:span><text:note><text:note-citation>1</text:note-citation><text:note-body>"
+                         "<text:p>n</text:p></text:note-body></text:note></text:p><table:table><table:table-row>"
+                         "<table:table-cell><text:p>c</text:p></table:table-cell></table:table-row></table:table>"
+                         "</office:text></office:body></office:document-content>")},
+    };
+}
+
+Seeds texts() {
+    return {{"utf16le", docs::utf16("caf\xC3\xA9 \xF0\x9F\x98\x80 " + kCard, false)},
+            {"utf16be", docs::utf16("na\xC3\xAFve", true)},
+            {"cp1252", docs::windows1252("\xE2\x82\xAC caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D")},
+            {"utf8-bom",
+             "\xEF\xBB\xBF"
+             "caf\xC3\xA9"},
+            {"utf8", "plain \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"}};
+}
+
+Seeds dispatch() {
+    Seeds s = office();
+    for (auto &p : pdfs()) s.push_back(p);
+    for (auto &t : texts()) s.push_back(t);
+    for (auto &m : markup()) s.push_back({m.first, m.second.substr(1)});
+    s.push_back({"gzip", docs::gzip("card " + kCard, "a.txt")});
+    s.push_back({"tar", docs::tar({{"d/", ""}, {"d/a.txt", "a"}})});
+    s.push_back({"tgz", docs::gzip(docs::tar({{"a.txt", "a"}}), "a.tar")});
+    return s;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: %s zip_office|pdf|markup|text|dispatch OUTDIR\n", argv[0]);
+        return 2;
+    }
+    const std::string target = argv[1];
+    Seeds seeds;
+    if (target == "zip_office")
+        seeds = office();
+    else if (target == "pdf")
+        seeds = pdfs();
+    else if (target == "markup")
+        seeds = markup();
+    else if (target == "text")
+        seeds = texts();
+    else if (target == "dispatch")
+        seeds = dispatch();
+    else {
+        std::fprintf(stderr, "unknown target '%s'\n", target.c_str());
+        return 2;
+    }
+    const std::filesystem::path out = argv[2];
+    std::filesystem::create_directories(out);
+    for (const auto &[name, bytes] : seeds) std::ofstream(out / ("seed-" + name), std::ios::binary) << bytes;
+    return 0;
+}
