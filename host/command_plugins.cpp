@@ -3,25 +3,37 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "engine_setup.hpp"
 #include "plugin_registry.hpp"
 
 namespace dlpd {
 
 int command_plugins(const Args &args) {
     std::vector<std::filesystem::path> dirs;
+    std::optional<std::filesystem::path> config_file;
     bool verbose = false;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--plugin-dir" && i + 1 < args.size()) {
             dirs.emplace_back(args[++i]);
+        } else if (args[i] == "--config" && i + 1 < args.size()) {
+            config_file = args[++i];
         } else if (args[i] == "-v" || args[i] == "--verbose") {
             verbose = true;
         } else if (args[i] == "--help" || args[i] == "-h") {
-            std::cout << "usage: dlpd plugins [--plugin-dir DIR]... [--verbose]\n\n"
+            std::cout << "usage: dlpd plugins [--config FILE] [--plugin-dir DIR]... [--verbose]\n\n"
                          "Lists loaded plugins (name, version, ABI, roles, file) and refused ones with the reason.\n"
                          "--verbose also prints each plugin's configuration schema.\n";
             return kExitClean;
         } else {
             std::cerr << "dlpd plugins: unknown argument '" << args[i] << "'\n";
+            return kExitError;
+        }
+    }
+    if (dirs.empty() && config_file) {
+        try {
+            dirs = load_command_config(config_file).plugins.dirs;
+        } catch (const ConfigError &e) {
+            for (const auto &p : e.problems()) std::cerr << "dlpd plugins: " << p << "\n";
             return kExitError;
         }
     }

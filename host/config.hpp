@@ -43,6 +43,8 @@ struct Config {
         int64_t max_item_bytes = 0;
         int64_t max_depth = 0;
         int64_t max_findings_per_item = 0;
+        int64_t max_extracted_bytes = 0;
+        int64_t max_item_seconds = 0;
         bool operator==(const Engine &) const = default;
     };
     struct Rules {

@@ -61,6 +61,8 @@ std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
     limits.max_item_bytes = static_cast<uint64_t>(config.engine.max_item_bytes);
     limits.max_depth = static_cast<uint32_t>(config.engine.max_depth);
     limits.max_findings_per_item = static_cast<uint64_t>(config.engine.max_findings_per_item);
+    limits.max_extracted_bytes = static_cast<uint64_t>(config.engine.max_extracted_bytes);
+    limits.max_item_seconds = static_cast<uint32_t>(config.engine.max_item_seconds);
     setup->engine = std::make_unique<ScanEngine>(setup->registry, std::move(settings), limits);
     setup->errors = setting_problems;
     for (const auto &p : setup->engine->startup_problems()) setup->errors.push_back(p);

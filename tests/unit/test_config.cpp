@@ -97,7 +97,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 23);
+    CHECK(paths.size() == 25);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});
@@ -625,3 +625,21 @@ TEST_CASE("dlpd run --config refuses a broken file with file, line and key", "[c
                           Catch::Contains(broken.string() + ":3: key 'database.url': "));
     CHECK_THAT(r.err, !Catch::Contains("Hunter2"));
 }
+
+TEST_CASE("engine limits from the file reach the engine", "[config]") {
+    test::TempDir tmp;
+    auto file = tmp.write("dlpd.yaml", "engine:\n  max_findings_per_item: 2\n  max_item_seconds: 0\n"
+                                       "  max_extracted_bytes: 4096\n");
+    auto pack = tmp.write("p.yaml", "- name: d\n  regex: '\\bd\\d\\b'\n");
+    auto r = test::run(test::dlpd_command() + " scan --format jsonl --config " + test::quote(file.string()) +
+                           " --patterns " + test::quote(pack.string()) + " -",
+                       "d1 d2 d3 d4");
+    CHECK(r.exit_code == 1);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // two findings and one diagnostic
+    CHECK_THAT(r.out, Catch::Contains("max_findings_per_item (2)"));
+    auto bad = tmp.write("bad.yaml", "engine:\n  max_item_seconds: -1\n");
+    auto refused = test::run(test::dlpd_command() + " scan --config " + test::quote(bad.string()) + " -", "x");
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("bad.yaml:2: key 'engine.max_item_seconds'"));
+}
+
