@@ -83,7 +83,7 @@ public:
         while (true) {
             std::string digits = "4";
             for (int i = 0; i < 14; ++i) digits += static_cast<char>('0' + rng_() % 10);
-            digits += luhn_digit(digits);
+            digits += test::luhn_check_digit(digits);
             std::string spaced =
                 digits.substr(0, 4) + " " + digits.substr(4, 4) + " " + digits.substr(8, 4) + " " + digits.substr(12);
             if (used_.insert(spaced).second) return spaced;
@@ -111,18 +111,6 @@ public:
 
 private:
     std::string two() { return std::to_string(10 + rng_() % 90); }
-    static char luhn_digit(const std::string &digits15) {
-        int sum = 0;
-        for (size_t i = 0; i < digits15.size(); ++i) {
-            int d = digits15[digits15.size() - 1 - i] - '0';
-            if (i % 2 == 0) {
-                d *= 2;
-                if (d > 9) d -= 9;
-            }
-            sum += d;
-        }
-        return static_cast<char>('0' + (10 - sum % 10) % 10);
-    }
     std::mt19937 rng_;
     std::set<std::string> used_;
 };

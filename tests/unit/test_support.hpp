@@ -103,6 +103,21 @@ inline CommandResult run(const std::string &command, const std::string &stdin_te
     return r;
 }
 
+// The Luhn check digit that makes digits a valid card number (for planting
+// card numbers in generated corpora).
+inline char luhn_check_digit(const std::string &digits) {
+    int sum = 0;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        int d = digits[digits.size() - 1 - i] - '0';
+        if (i % 2 == 0) {
+            d *= 2;
+            if (d > 9) d -= 9;
+        }
+        sum += d;
+    }
+    return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
 inline std::string dlpd_command() { return quote((kBinDir / "dlpd").string()); }
 
 }  // namespace dlpd::test
