@@ -8,6 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "accounts.hpp"
+#include "admin_server.hpp"
 #include "commands.hpp"
 #include "engine_setup.hpp"
 #include "log.hpp"
@@ -141,8 +143,23 @@ int command_run(const Args &args) {
     log(LogLevel::warning, "slack",
         "Slack is not connected: this build of dlpd has no Slack connection yet. Use 'dlpd scan' to scan files "
         "with the same plugins and rules.");
+
+    // --- The browser admin (admin/): the first admin user on an empty store, then the server.
+    AdminServices admin_services{*store, *setup->engine, setup->registry, sync.get(),
+                                 [] { return SlackStatus{"not connected", "This build of dlpd has no Slack connection yet."}; },
+                                 config.plugins.settings};
+    std::unique_ptr<AdminServer> admin;
+    try {
+        const auto first_password = create_first_admin(*store);
+        admin = start_admin_server(config.admin, admin_services);
+        if (first_password) std::cerr << first_admin_notice(*first_password, admin->url()) << std::flush;
+    } catch (const std::exception &e) {
+        log(LogLevel::error, "admin", e.what());
+        return kExitError;
+    }
     stop.wait();
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
+    admin->stop();
     sync->stop();
     return kExitClean;
 }

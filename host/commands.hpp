@@ -14,6 +14,9 @@ int command_plugins(const Args &args);
 int command_run(const Args &args);
 int command_migrate(const Args &args);
 int command_patterns(const Args &args);
+// The browser admin (admin/): served alone, and its users.
+int command_admin(const Args &args);
+int command_user(const Args &args);
 
 // Exit codes of `dlpd scan` (and of usage errors everywhere).
 inline constexpr int kExitClean = 0;

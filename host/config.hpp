@@ -72,6 +72,19 @@ struct Config {
     struct Admin {
         std::string listen;                       // HOST:PORT
         std::filesystem::path tls_cert, tls_key;  // both or neither
+        // Limits of the admin's HTTP server and sign-in (see config_schema.cpp).
+        int64_t max_request_bytes = 0;
+        int64_t request_timeout_seconds = 0;
+        int64_t threads = 0;
+        int64_t max_queued_connections = 0;
+        int64_t session_idle_minutes = 0;
+        int64_t session_max_hours = 0;
+        int64_t sign_in_max_failures = 0;
+        int64_t sign_in_max_failures_per_address = 0;
+        int64_t sign_in_window_seconds = 0;
+        int64_t min_password_length = 0;
+        int64_t page_size = 0;
+        int64_t export_max_rows = 0;
         bool operator==(const Admin &) const = default;
     };
 

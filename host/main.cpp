@@ -18,6 +18,8 @@ commands:
   plugins   list loaded plugins, their ABI versions, and refused plugins with the reason
   migrate   apply the database schema migrations
   patterns  import or export rule packs to and from the database
+  admin     serve the browser admin alone (without Slack)
+  user      add a user of the browser admin: user add NAME [--role admin|viewer] --password-stdin
   version   print the version
 
 Run 'dlpd COMMAND --help' for a command's options.
@@ -38,6 +40,8 @@ int main(int argc, char **argv) {
         if (command == "run") return dlpd::command_run(args);
         if (command == "migrate") return dlpd::command_migrate(args);
         if (command == "patterns") return dlpd::command_patterns(args);
+        if (command == "admin") return dlpd::command_admin(args);
+        if (command == "user") return dlpd::command_user(args);
         if (command == "version" || command == "--version") {
             std::cout << "dlpd " DLPD_VERSION_STRING "\n";
             return 0;

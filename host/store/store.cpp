@@ -21,6 +21,7 @@
 #include "masking.hpp"
 #include "store/migrations.hpp"
 #include "store/sealed_text.hpp"
+#include "store/store_internal.hpp"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::Session;
@@ -476,14 +477,23 @@ namespace {
 
 // Reads incidents: all with id <= from_id (newest first), at most limit.
 std::vector<Incident> read_incidents(Session &s, Poco::Int64 from_id, int limit) {
+    return store_internal::query_incidents(s, "WHERE id <= ? ORDER BY id DESC LIMIT ?", {bind(from_id), bind(limit)});
+}
+
+}  // namespace
+
+std::vector<Incident> store_internal::query_incidents(Session &s, const std::string &tail,
+                                                      Poco::Data::AbstractBindingVec bindings) {
     std::vector<Poco::Int64> ids, created;
     std::vector<std::string> source, team, channel, user, ts, thread, permalink, event, rule, detector, severity, masked,
         fp, actions, results;
     std::vector<int> has_text, sealed;
-    s << "SELECT " + std::string(kIncidentColumns) + " FROM incidents WHERE id <= ? ORDER BY id DESC LIMIT ?",
-        use(from_id), use(limit), into(ids), into(created), into(source), into(team), into(channel), into(user),
-        into(ts), into(thread), into(permalink), into(event), into(rule), into(detector), into(severity), into(masked),
-        into(fp), into(has_text), into(sealed), into(actions), into(results), now;
+    Poco::Data::Statement select(s);
+    select << "SELECT " + std::string(kIncidentColumns) + " FROM incidents " + tail, bindings, into(ids),
+        into(created), into(source), into(team), into(channel), into(user), into(ts), into(thread), into(permalink),
+        into(event), into(rule), into(detector), into(severity), into(masked), into(fp), into(has_text), into(sealed),
+        into(actions), into(results);
+    select.execute();
     std::vector<Incident> out;
     for (size_t i = 0; i < ids.size(); ++i) {
         Incident x;
@@ -510,8 +520,6 @@ std::vector<Incident> read_incidents(Session &s, Poco::Int64 from_id, int limit)
     }
     return out;
 }
-
-}  // namespace
 
 std::vector<Incident> Store::recent_incidents(size_t limit) {
     Session s = impl_->session();
@@ -578,6 +586,15 @@ std::vector<AuditEntry> Store::audit_log(size_t limit) {
 
 std::string Store::fingerprint(const std::string &secret) {
     return hmac_sha256_hex(impl_->fingerprint_secret(), secret);
+}
+
+// --- What store_internal.hpp shares with the files that define further
+// Store members (store/admin_queries.cpp).
+
+Session store_internal::session(Store::Impl &impl) { return impl.session(); }
+
+void store_internal::fail(const Store::Impl &impl, const std::string &what, const Poco::Exception &e) {
+    impl.fail(what, e);
 }
 
 }  // namespace dlpd

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rule_pack.hpp"
+#include "store/admin_records.hpp"
 #include "store/database_url.hpp"
 
 namespace dlpd {
@@ -124,6 +125,30 @@ public:
     // HMAC-SHA256 of a matched secret, hex: lets incidents of the same
     // secret be grouped without keeping it.
     std::string fingerprint(const std::string &secret);
+
+    // --- the browser admin: users, sessions, incident queries -----------
+    // (defined in store/admin_queries.cpp)
+    int64_t count_admin_users();
+    std::vector<AdminUser> admin_users();
+    std::optional<AdminUser> admin_user(const std::string &name);
+    std::optional<AdminUser> admin_user(int64_t id);
+    // Adds a user and audits it; false when the name is taken.
+    bool add_admin_user(const AdminUser &user, const std::string &actor);
+    void add_admin_session(const AdminSession &session);
+    std::optional<AdminSession> admin_session(const std::string &id_hash);
+    void touch_admin_session(const std::string &id_hash, int64_t at_ms);
+    void delete_admin_session(const std::string &id_hash);
+    // Deletes sessions past their absolute expiry or idle since before
+    // idle_cutoff_ms; returns how many.
+    size_t delete_stale_admin_sessions(int64_t now_ms, int64_t idle_cutoff_ms);
+
+    // Newest first; offset and limit page through them.
+    std::vector<Incident> find_incidents(const IncidentFilter &filter, size_t offset, size_t limit);
+    int64_t count_incidents(const IncidentFilter &filter);
+    // Incidents per UTC day since since_ms, oldest first; days with none are left out.
+    std::vector<DayCount> incidents_per_day(int64_t since_ms);
+    // The most frequent values of a column since since_ms, most frequent first.
+    std::vector<CountedValue> top_incident_values(IncidentColumn column, int64_t since_ms, size_t limit);
 
     struct Impl;
 

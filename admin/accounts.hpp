@@ -1,0 +1,33 @@
+// Admin users: the checks every way of adding one goes through (`dlpd user
+// add`, the Users page, the first start), and the first admin.
+#ifndef DLPD_ADMIN_ACCOUNTS_HPP
+#define DLPD_ADMIN_ACCOUNTS_HPP
+
+#include <optional>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace dlpd {
+
+inline constexpr const char *kRoleAdmin = "admin";    // everything
+inline constexpr const char *kRoleViewer = "viewer";  // dashboard and incidents, masked; no edits
+
+// Adds a user with a hashed password, audited as done by actor. Returns the
+// problem (a bad name or role, a short password, a name already taken), or
+// empty when the user was added. The message never contains the password.
+std::string add_account(Store &store, const std::string &name, const std::string &role, const std::string &password,
+                        size_t min_password_length, const std::string &actor);
+
+// On a store with no users at all, creates "admin" (role admin) with a
+// random password and returns that password so it can be shown once.
+// Nothing when any user exists.
+std::optional<std::string> create_first_admin(Store &store);
+
+// The lines that show a first admin's password once, on standard error,
+// with where to sign in.
+std::string first_admin_notice(const std::string &password, const std::string &admin_url);
+
+}  // namespace dlpd
+
+#endif

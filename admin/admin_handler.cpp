@@ -1,0 +1,154 @@
+#include "admin_handler.hpp"
+
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "html.hpp"
+#include "log.hpp"
+#include "password_hash.hpp"
+
+namespace dlpd {
+
+namespace {
+
+// A policy with no inline script or style at all: pages are HTML and one
+// stylesheet; forms post to this origin only; no framing.
+constexpr const char *kContentSecurityPolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+struct RequestTooLarge {};
+
+// The body, at most max bytes; RequestTooLarge past that.
+std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
+    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(max))
+        throw RequestTooLarge{};
+    std::string body;
+    char buffer[8192];
+    std::istream &in = request.stream();
+    while (in) {
+        in.read(buffer, sizeof buffer);
+        body.append(buffer, static_cast<size_t>(in.gcount()));
+        if (body.size() > max) throw RequestTooLarge{};
+    }
+    return body;
+}
+
+bool method_allowed(Methods methods, const std::string &method) {
+    switch (methods) {
+    case Methods::get: return method == "GET" || method == "HEAD";
+    case Methods::post: return method == "POST";
+    case Methods::get_and_post: return method == "GET" || method == "HEAD" || method == "POST";
+    }
+    return false;
+}
+
+}  // namespace
+
+AdminRequest::AdminRequest(AdminContext &context_in, Poco::Net::HTTPServerRequest &request,
+                           Poco::Net::HTTPServerResponse &response_in)
+    : context(context_in), http(request), response(response_in) {
+    const Poco::URI uri(request.getURI());
+    path = uri.getPath();
+    for (const auto &[name, value] : uri.getQueryParameters()) query.add(name, value);
+    request.getCookies(cookies);
+    address = request.clientAddress().host().toString();
+}
+
+bool AdminRequest::is_post() const { return http.getMethod() == "POST"; }
+
+std::string AdminRequest::param(const std::string &name) const { return query.get(name, ""); }
+
+std::string AdminRequest::field(const std::string &name) const { return form.get(name, ""); }
+
+std::vector<std::string> AdminRequest::fields(const std::string &name) const {
+    std::vector<std::string> out;
+    for (auto it = form.find(name); it != form.end() && it->first == name; ++it) out.push_back(it->second);
+    return out;
+}
+
+void AdminRequest::send(int status, const std::string &content_type, const std::string &body) {
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType(content_type);
+    response.setContentLength64(static_cast<Poco::UInt64>(body.size()));
+    std::ostream &out = response.send();
+    if (http.getMethod() != "HEAD") out << body;
+}
+
+void AdminRequest::send_page(int status, const std::string &title, const std::string &section,
+                             const std::string &body) {
+    send(status, "text/html; charset=utf-8", html::page(title, section, who ? &*who : nullptr, body));
+}
+
+void AdminRequest::send_error_page(int status, const std::string &title, const std::string &message) {
+    send_page(status, title, "", "<div class=\"card\"><p>" + html::escape(message) +
+                                     "</p><p><a href=\"/\">Back to the dashboard</a></p></div>");
+}
+
+void AdminRequest::redirect(const std::string &location) {
+    response.set("Location", location);
+    send(303, "text/plain; charset=utf-8", "See " + location + "\n");
+}
+
+void AdminRequest::set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds) {
+    std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                         std::to_string(max_age_seconds);
+    if (context.tls) cookie += "; Secure";
+    response.add("Set-Cookie", cookie);
+}
+
+AdminHandler::AdminHandler(AdminContext &context, Access access, Methods methods)
+    : context_(context), access_(access), methods_(methods) {}
+
+void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response) {
+    response.set("Content-Security-Policy", kContentSecurityPolicy);
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Referrer-Policy", "no-referrer");
+    response.set("Cache-Control", "no-store");
+    AdminRequest r(context_, request, response);
+    try {
+        if (!method_allowed(methods_, request.getMethod())) {
+            response.set("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
+            r.send_error_page(405, "Method not allowed", "This page does not take " + request.getMethod() + " requests.");
+            return;
+        }
+        if (r.is_post()) {
+            std::istringstream body(read_body(request, static_cast<size_t>(context_.options.max_request_bytes)));
+            Poco::Net::HTMLForm form;
+            form.load(request, body);
+            for (const auto &[name, value] : form) r.form.add(name, value);
+        }
+        if (access_ != Access::anyone) {
+            if (r.cookies.has(kSessionCookie)) r.who = context_.sessions.find(r.cookies.get(kSessionCookie));
+            if (!r.who) {
+                const std::string uri = request.getURI();
+                r.redirect(r.is_post() ? "/sign-in" : "/sign-in?next=" + html::url_encode(uri));
+                return;
+            }
+            if (access_ == Access::admin && !r.who->is_admin()) {
+                r.send_error_page(403, "Not allowed", "This needs the admin role; you are signed in as a viewer.");
+                return;
+            }
+            if (r.is_post() && !constant_time_equal(r.field("csrf"), r.who->session.csrf_token)) {
+                r.send_error_page(403, "Form expired",
+                                  "The form was not sent from this session (its security token is missing or "
+                                  "stale). Go back, reload the page and try again.");
+                return;
+            }
+        }
+        handle(r);
+    } catch (const RequestTooLarge &) {
+        response.setKeepAlive(false);
+        r.send_error_page(413, "Request too large",
+                          "The request is larger than admin.max_request_bytes (" +
+                              std::to_string(context_.options.max_request_bytes) + " bytes).");
+    } catch (const std::exception &e) {
+        log(LogLevel::error, "admin", std::string(request.getMethod()) + " " + r.path + " failed: " + e.what());
+        if (!response.sent()) r.send_error_page(500, "Something went wrong", "The request failed; the log says why.");
+    }
+}
+
+}  // namespace dlpd

@@ -1,0 +1,85 @@
+// The common shape of every admin handler. handleRequest() does what every
+// request needs, in this order, and only then calls handle():
+//   1. security headers (CSP without inline script, frame-ancestors 'none',
+//      nosniff, Referrer-Policy, no-store);
+//   2. the method is one the resource takes (else 405);
+//   3. the body is read up to admin.max_request_bytes (else 413) and parsed
+//      as a form;
+//   4. the session cookie is resolved; a resource that needs a session
+//      redirects to the sign-in page without one, and one for admins answers
+//      403 to a viewer;
+//   5. every POST to a signed-in resource carries the session's CSRF token
+//      (else 403).
+// An exception from handle() becomes a 500 page and a log line.
+#ifndef DLPD_ADMIN_ADMIN_HANDLER_HPP
+#define DLPD_ADMIN_ADMIN_HANDLER_HPP
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+
+#include <optional>
+#include <string>
+
+#include "admin_context.hpp"
+
+namespace dlpd {
+
+// Who may use a resource.
+enum class Access { anyone, signed_in, admin };
+// Which methods it takes.
+enum class Methods { get, post, get_and_post };
+
+inline constexpr const char *kSessionCookie = "dlpd_session";
+
+// One request, as the handlers see it.
+class AdminRequest {
+public:
+    AdminRequest(AdminContext &context, Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response);
+
+    AdminContext &context;
+    Poco::Net::HTTPServerRequest &http;
+    Poco::Net::HTTPServerResponse &response;
+    std::string path;
+    Poco::Net::NameValueCollection query;  // from the URL
+    Poco::Net::NameValueCollection form;   // from a POST body
+    Poco::Net::NameValueCollection cookies;
+    std::optional<SignedIn> who;           // set for Access::signed_in and admin
+    std::string address;                   // the client's IP address
+
+    bool is_post() const;
+    // A query (GET) or form (POST) value; empty when absent.
+    std::string param(const std::string &name) const;
+    std::string field(const std::string &name) const;
+    // Every value of a repeated form field, in order.
+    std::vector<std::string> fields(const std::string &name) const;
+
+    // Responses. Each sends at once; send nothing else afterwards.
+    void send_page(int status, const std::string &title, const std::string &section, const std::string &body);
+    void send(int status, const std::string &content_type, const std::string &body);
+    // 303 See Other: after a POST, the browser GETs location.
+    void redirect(const std::string &location);
+    void send_error_page(int status, const std::string &title, const std::string &message);
+    // A Set-Cookie header for the next response (HttpOnly, SameSite=Strict,
+    // Path=/, Secure over TLS); max_age_seconds 0 deletes the cookie.
+    void set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds);
+};
+
+class AdminHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    AdminHandler(AdminContext &context, Access access, Methods methods);
+    void handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response) final;
+
+protected:
+    virtual void handle(AdminRequest &request) = 0;
+    AdminContext &context_;
+
+private:
+    Access access_;
+    Methods methods_;
+};
+
+}  // namespace dlpd
+
+#endif

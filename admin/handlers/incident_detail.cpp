@@ -1,0 +1,116 @@
+// One incident: where and when, the masked match, the pattern that caught
+// it, what was done and whether it worked, a link to the message in Slack,
+// and the message text when it was kept.
+//
+// The store keeps only the mask and a fingerprint of the match. The message
+// text, when kept (database.store_message_text), is shown masked: the rules
+// in force are run over it and every finding is masked; when they find
+// nothing (the rule changed since), the text stays hidden rather than shown
+// whole. Revealing shows the kept text unmasked: admins only, by POST, and
+// each reveal is written to the audit log.
+#include "handlers/handlers.hpp"
+#include "handlers/rule_lookup.hpp"
+#include "html.hpp"
+#include "json_view.hpp"
+#include "masking.hpp"
+
+namespace dlpd {
+
+namespace {
+
+// The text with every finding of the rules in force masked; nothing when
+// they find nothing, so the text cannot be shown safely.
+std::optional<std::string> masked_text(const ScanEngine &engine, const std::string &text) {
+    auto findings = engine.scan_text(text, "incident").findings;
+    if (findings.empty()) return std::nullopt;
+    std::sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) { return a.start < b.start; });
+    std::string out;
+    size_t at = 0;
+    for (const auto &f : findings) {
+        if (f.start < at || f.end > text.size()) continue;
+        out += text.substr(at, f.start - at) + mask_secret(std::string_view(text).substr(f.start, f.end - f.start));
+        at = f.end;
+    }
+    return out + text.substr(at);
+}
+
+std::string fact(const std::string &label, const std::string &value_html) {
+    return "<dt>" + label + "</dt><dd>" + value_html + "</dd>";
+}
+
+std::string message_section(AdminRequest &r, AdminContext &context, const Incident &i, bool reveal) {
+    std::string out = "<div class=\"card\"><h2>Message</h2>";
+    if (!i.has_message_text)
+        return out + "<p class=\"muted\">The message text was not kept (database.store_message_text is off); the "
+                     "masked match above is what the incident holds.</p></div>";
+    const auto text = context.services.store.incident_message_text(i.id);
+    if (!text)
+        return out + "<p class=\"muted\">The message text is kept sealed, and this process cannot unseal it "
+                     "(DLPD_ENCRYPTION_KEY is not set here, or is another key).</p></div>";
+    if (reveal) {
+        context.services.store.audit(r.who->user.name, "incident.reveal", std::to_string(i.id), "message text shown");
+        return out + html::notice("info", "Revealed to you. This reveal is recorded in the audit log.") +
+               "<pre class=\"message\">" + html::escape(*text) + "</pre></div>";
+    }
+    if (auto masked = masked_text(context.services.engine, *text))
+        out += "<pre class=\"message\">" + html::escape(*masked) + "</pre>";
+    else
+        out += "<p class=\"muted\">The message text is hidden: the rules in force no longer find the match in it, "
+               "so it cannot be shown masked.</p>";
+    if (r.who->is_admin())
+        out += "<form method=\"post\" action=\"/incidents/reveal\" class=\"actions\">" + html::csrf_field(*r.who) +
+               "<input type=\"hidden\" name=\"id\" value=\"" + std::to_string(i.id) +
+               "\"><button type=\"submit\" class=\"secondary\">Reveal the full message</button>"
+               "<span class=\"muted\">Shows the message unmasked; recorded in the audit log.</span></form>";
+    return out + "</div>";
+}
+
+void send_incident(AdminRequest &r, AdminContext &context, const std::string &id_text, bool reveal) {
+    const int64_t id = std::strtoll(id_text.c_str(), nullptr, 10);
+    const auto incident = id > 0 ? context.services.store.incident(id) : std::nullopt;
+    if (!incident) {
+        r.send_error_page(404, "No such incident", "There is no incident #" + id_text + ".");
+        return;
+    }
+    const Incident &i = *incident;
+    std::string body = "<p><a href=\"/incidents\">← All incidents</a></p><div class=\"grid\"><div class=\"card\"><h2>Where</h2><dl class=\"facts\">";
+    body += fact("When", html::format_time(i.created_at_ms));
+    body += fact("Source", html::escape(i.source));
+    body += fact("Workspace", html::escape(i.team_id));
+    body += fact("Channel", "<a href=\"/incidents?channel=" + html::url_encode(i.channel_id) + "\">" +
+                                html::escape(i.channel_id) + "</a>");
+    body += fact("User", "<a href=\"/incidents?user=" + html::url_encode(i.user_id) + "\">" + html::escape(i.user_id) + "</a>");
+    body += fact("Message", html::escape(i.message_ts) + (i.thread_ts.empty() ? "" : " (in thread " + html::escape(i.thread_ts) + ")"));
+    const std::string link = html::safe_link(i.permalink);
+    body += fact("In Slack", link.empty() ? "<span class=\"muted\">no link recorded</span>"
+                                          : "<a href=\"" + link + "\" rel=\"noopener noreferrer\">open the message in Slack</a>");
+    body += fact("Event", "<code>" + html::escape(i.event_id) + "</code>");
+    body += "</dl></div><div class=\"card\"><h2>What matched</h2><dl class=\"facts\">";
+    body += fact("Masked match", "<code>" + html::escape(i.masked_match) + "</code>");
+    body += fact("Fingerprint", "<code>" + html::escape(i.match_fingerprint.substr(0, 16)) + "…</code>");
+    body += fact("Rule", html::escape(i.rule) + " <span class=\"badge sev-" + html::escape(i.severity) + "\">" +
+                             html::escape(i.severity) + "</span>");
+    body += fact("Detector", html::escape(i.detector));
+    if (auto rule = find_rule(context.services.store, i.rule)) {
+        body += fact("Pattern", "<code>" + html::escape(rule->regex) + "</code>" +
+                                    (r.who->is_admin() ? " <a href=\"/patterns/edit?name=" + html::url_encode(rule->name) + "\">edit</a>" : ""));
+        if (!rule->description.empty()) body += fact("Description", html::escape(rule->description));
+    } else {
+        body += fact("Pattern", "<span class=\"muted\">the rule has been deleted since</span>");
+    }
+    body += "</dl></div></div>";
+    const std::string summary = result_summary(i.action_results);
+    body += "<div class=\"grid\"><div class=\"card\"><h2>What was done</h2>" + json_to_html(i.actions) +
+            "</div><div class=\"card\"><h2>Did it work? <span class=\"" + std::string(summary == "failed" ? "bad" : "ok") + "\">" +
+            summary + "</span></h2>" + json_to_html(i.action_results) + "</div></div>";
+    body += message_section(r, context, i, reveal);
+    r.send_page(200, "Incident #" + std::to_string(i.id), "incidents", body);
+}
+
+}  // namespace
+
+void IncidentDetailHandler::handle(AdminRequest &r) { send_incident(r, context_, r.param("id"), false); }
+
+void IncidentRevealHandler::handle(AdminRequest &r) { send_incident(r, context_, r.field("id"), true); }
+
+}  // namespace dlpd

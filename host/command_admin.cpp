@@ -1,0 +1,94 @@
+// dlpd admin [--config FILE] [--database URL] [--plugin-dir DIR]... [--set PLUGIN.KEY=VALUE]...:
+// the browser admin alone, without Slack: for reviewing incidents and editing
+// patterns from a machine that does not scan. It loads the same plugins (the
+// admin checks patterns through them), keeps its engine's rules equal to the
+// store's, and serves until SIGINT/SIGTERM.
+#include <csignal>
+#include <iostream>
+
+#include "accounts.hpp"
+#include "admin_server.hpp"
+#include "commands.hpp"
+#include "engine_setup.hpp"
+#include "log.hpp"
+#include "store_startup.hpp"
+
+namespace dlpd {
+
+int command_admin(const Args &args) {
+    SetupOptions options;
+    std::optional<std::filesystem::path> config_file;
+    std::optional<std::string> database_url;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            config_file = args[++i];
+        } else if (args[i] == "--database" && i + 1 < args.size()) {
+            database_url = args[++i];
+        } else if (args[i] == "--plugin-dir" && i + 1 < args.size()) {
+            options.plugin_dirs.emplace_back(args[++i]);
+        } else if (args[i] == "--set" && i + 1 < args.size()) {
+            if (auto error = add_plugin_setting(options.plugin_settings, args[++i]); !error.empty()) {
+                std::cerr << "dlpd admin: --set " << error << "\n";
+                return kExitError;
+            }
+        } else {
+            std::cerr << "usage: dlpd admin [--config FILE] [--database URL] [--plugin-dir DIR]... "
+                         "[--set PLUGIN.KEY=VALUE]...\n";
+            return args[i] == "--help" || args[i] == "-h" ? kExitClean : kExitError;
+        }
+    }
+    // Before any thread exists, so that only sigwait() below receives them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    Config config;
+    try {
+        config = load_command_config(config_file);
+    } catch (const ConfigError &e) {
+        for (const auto &p : e.problems()) log(LogLevel::error, "config", p);
+        return kExitError;
+    }
+    options.config = &config;
+    auto setup = set_up_engine(options);
+    for (const auto &e : setup->errors) log(LogLevel::error, "setup", e);
+    if (!setup->errors.empty()) return kExitError;
+    std::string error;
+    auto url = parse_database_url(database_url ? *database_url : config.database.url, error);
+    if (!url) {
+        log(LogLevel::error, "store", error);
+        return kExitError;
+    }
+    try {
+        StoreOptions store_options;
+        store_options.pool_size = static_cast<int>(config.database.pool_size);
+        store_options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
+        store_options.store_message_text = config.database.store_message_text;
+        auto store = Store::open(*url, store_options);
+        store->migrate();
+        seed_rules_if_empty(*store, setup->rules, setup->patterns_file.string());
+        RuleSync sync(*store, *setup->engine, std::chrono::seconds(config.rules.poll_seconds));
+        sync.load_now();
+        sync.start();
+        AdminServices services{*store, *setup->engine, setup->registry, &sync,
+                               [] { return SlackStatus{"not running in this process",
+                                                       "dlpd admin serves the admin alone; dlpd run connects to Slack."}; },
+                               config.plugins.settings};
+        const auto first_password = create_first_admin(*store);
+        auto admin = start_admin_server(config.admin, services);
+        if (first_password) std::cerr << first_admin_notice(*first_password, admin->url()) << std::flush;
+        int signal = 0;
+        sigwait(&stop_signals, &signal);
+        log(LogLevel::info, "admin", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+        admin->stop();
+        sync.stop();
+        return kExitClean;
+    } catch (const std::exception &e) {
+        log(LogLevel::error, "admin", e.what());
+        return kExitError;
+    }
+}
+
+}  // namespace dlpd
