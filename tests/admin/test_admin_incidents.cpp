@@ -1,0 +1,110 @@
+// Incidents through the admin: the message shown as text, masked for
+// viewers, revealed for admins only (and audited), filters, pages, CSV.
+#include <catch2/catch.hpp>
+
+#include "admin_test_support.hpp"
+
+using namespace dlpd;
+using namespace dlpd::test;
+
+namespace {
+const std::string kHostileMessage = "<script>alert('pwned')</script> my card 4111 1111 1111 1111";
+}
+
+TEST_CASE("admin shows a Slack message containing HTML as text", "[admin]") {
+    AdminUnderTest admin;
+    const int64_t id = admin.add_incident(kHostileMessage, "4111 1111 1111 1111");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
+    const Reply page = browser.get("/incidents/view?id=" + std::to_string(id));
+    REQUIRE(page.status == 200);
+    CHECK(contains(page.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card **** **** **** 1111"));
+    CHECK_FALSE(contains(page.body, "<script"));
+    CHECK_FALSE(contains(page.body, "4111 1111 1111 1111"));  // masked until revealed
+    CHECK(contains(page.body, "card_visa"));
+    CHECK(contains(page.body, "href=\"https://double.slack.com/archives/C0GENERAL1/p1700000001000100\""));
+    CHECK(contains(page.body, "channel_not_found"));  // what failed, readable
+
+    const Reply revealed = browser.post("/incidents/reveal", {{"id", std::to_string(id)}});
+    REQUIRE(revealed.status == 200);
+    CHECK(contains(revealed.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card 4111 1111 1111 1111"));
+    CHECK_FALSE(contains(revealed.body, "<script"));
+    const auto audit = admin.store->audit_log(10);
+    CHECK(std::any_of(audit.begin(), audit.end(), [&](const AuditEntry &e) {
+        return e.actor == "alice" && e.action == "incident.reveal" && e.subject == std::to_string(id);
+    }));
+}
+
+TEST_CASE("admin viewer sees incidents masked and cannot reveal", "[admin]") {
+    AdminUnderTest admin;
+    const int64_t id = admin.add_incident(kHostileMessage, "4111 1111 1111 1111");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
+    const Reply page = browser.get("/incidents/view?id=" + std::to_string(id));
+    REQUIRE(page.status == 200);
+    CHECK(contains(page.body, "**** **** **** 1111"));
+    CHECK_FALSE(contains(page.body, "4111 1111 1111 1111"));
+    CHECK_FALSE(contains(page.body, "/incidents/reveal"));
+    const Reply reveal = browser.post("/incidents/reveal", {{"id", std::to_string(id)}});
+    CHECK(reveal.status == 403);
+    CHECK_FALSE(contains(reveal.body, "4111 1111 1111 1111"));
+    const auto audit = admin.store->audit_log(10);
+    CHECK(std::none_of(audit.begin(), audit.end(), [](const AuditEntry &e) { return e.action == "incident.reveal"; }));
+}
+
+TEST_CASE("admin hides a kept message the rules in force no longer mask", "[admin]") {
+    AdminUnderTest admin;
+    const int64_t id = admin.add_incident("token tok_abcdefgh here", "tok_abcdefgh");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
+    const Reply page = browser.get("/incidents/view?id=" + std::to_string(id));
+    CHECK(contains(page.body, "cannot be shown masked"));
+    CHECK_FALSE(contains(page.body, "tok_abcdefgh"));
+}
+
+TEST_CASE("admin incident list filters and pages", "[admin]") {
+    AdminUnderTest admin([](AdminOptions &o) { o.page_size = 2; });
+    for (int i = 0; i < 3; ++i) admin.add_incident("", "4111 1111 1111 1111", "C0PAYMENTS");
+    admin.add_incident("", "4111 1111 1111 1111", "C0RANDOM01");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
+    const Reply all = browser.get("/incidents");
+    CHECK(contains(all.body, "4 incident(s) · page 1 of 2"));
+    const Reply payments = browser.get("/incidents?channel=C0PAYMENTS");
+    CHECK(contains(payments.body, "3 incident(s)"));
+    CHECK_FALSE(contains(payments.body, "<td>C0RANDOM01</td>"));
+    const Reply page2 = browser.get("/incidents?channel=C0PAYMENTS&page=2");
+    CHECK(contains(page2.body, "page 2 of 2"));
+    CHECK(contains(browser.get("/incidents?result=channel_not_found").body, "4 incident(s)"));
+    CHECK(contains(browser.get("/incidents?result=cant_delete_message").body, "No incident matches these filters."));
+    CHECK(contains(browser.get("/incidents?rule=card_visa&user=U0ALICE01").body, "4 incident(s)"));
+    CHECK(contains(browser.get("/incidents?from=2001-01-01&to=2001-01-02").body, "No incident matches"));
+}
+
+TEST_CASE("admin CSV export is masked and safe from formulas", "[admin]") {
+    AdminUnderTest admin;
+    admin.add_incident(kHostileMessage, "4111 1111 1111 1111", "=HYPERLINK(\"http://evil\")");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
+    const Reply csv = browser.get("/incidents.csv");
+    CHECK(csv.status == 200);
+    CHECK(contains(csv.headers.get("Content-Type", ""), "text/csv"));
+    CHECK(contains(csv.body, "\"'=HYPERLINK(\"\"http://evil\"\")\""));
+    CHECK(contains(csv.body, "\"**** **** **** 1111\""));
+    CHECK_FALSE(contains(csv.body, "4111 1111 1111 1111"));
+}
+
+TEST_CASE("admin dashboard shows the chart, Slack and the plugins", "[admin]") {
+    AdminUnderTest admin;
+    admin.add_incident("", "4111 1111 1111 1111");
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
+    const Reply page = browser.get("/");
+    CHECK(contains(page.body, "<svg class=\"chart\""));
+    CHECK(contains(page.body, "1 incident(s)</title>"));
+    CHECK(contains(page.body, "connected"));
+    CHECK(contains(page.body, "<td>regex <span"));
+    CHECK(contains(page.body, "<td>1.0</td>"));  // the ABI version
+    CHECK(contains(page.body, "href=\"/incidents?rule=card_visa\""));
+    CHECK_FALSE(contains(page.body, "href=\"/users\""));  // not for viewers
+}

@@ -1,0 +1,110 @@
+// The admin's pieces on their own: password hashes, the throttle, CSV cells,
+// the first admin, escaping, and `dlpd user add`.
+#include <catch2/catch.hpp>
+
+#include "accounts.hpp"
+#include "csv_cell.hpp"
+#include "html.hpp"
+#include "password_hash.hpp"
+#include "sign_in_throttle.hpp"
+#include "test_support.hpp"
+
+using namespace dlpd;
+
+TEST_CASE("admin password hashes are salted PBKDF2-SHA256 at 600000 iterations", "[admin]") {
+    const std::string a = hash_password("correct horse battery staple");
+    const std::string b = hash_password("correct horse battery staple");
+    CHECK(a.starts_with("pbkdf2-sha256$600000$"));
+    CHECK(a != b);  // a fresh salt each time
+    CHECK(verify_password("correct horse battery staple", a));
+    CHECK(verify_password("correct horse battery staple", b));
+    CHECK_FALSE(verify_password("correct horse battery stapl", a));
+    CHECK_FALSE(verify_password("correct horse battery staple", "pbkdf2-sha256$x$00$00"));
+    CHECK_FALSE(verify_password("", ""));
+    CHECK(random_token().size() == 64);
+    CHECK(random_token() != random_token());
+}
+
+TEST_CASE("admin sign-in throttle counts failures per name and per address", "[admin]") {
+    SignInThrottle throttle(2, 3, std::chrono::seconds(600));
+    CHECK_FALSE(throttle.refusal("alice", "10.0.0.1"));
+    throttle.record_failure("alice", "10.0.0.1");
+    CHECK_FALSE(throttle.refusal("alice", "10.0.0.1"));
+    throttle.record_failure("alice", "10.0.0.2");
+    auto wait = throttle.refusal("alice", "10.0.0.3");
+    REQUIRE(wait);
+    CHECK(wait->count() > 0);
+    CHECK(wait->count() <= 600);
+    CHECK_FALSE(throttle.refusal("bob", "10.0.0.1"));
+    throttle.record_failure("bob", "10.0.0.1");
+    throttle.record_failure("carol", "10.0.0.1");
+    CHECK(throttle.refusal("dave", "10.0.0.1"));  // the address has 3 now
+    throttle.record_success("alice");
+    CHECK_FALSE(throttle.refusal("alice", "10.0.0.9"));
+}
+
+TEST_CASE("admin CSV cells are quoted and neutralise formulas", "[admin]") {
+    CHECK(csv_cell("plain") == "\"plain\"");
+    CHECK(csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(csv_cell("=1+2") == "\"'=1+2\"");
+    CHECK(csv_cell("+1") == "\"'+1\"");
+    CHECK(csv_cell("-1") == "\"'-1\"");
+    CHECK(csv_cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(csv_cell("a=b") == "\"a=b\"");
+}
+
+TEST_CASE("admin escaping covers text, attributes and links", "[admin]") {
+    CHECK(html::escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    CHECK(html::url_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
+    CHECK(html::safe_link("javascript:alert(1)").empty());
+    CHECK(html::safe_link("data:text/html,x").empty());
+    CHECK(html::safe_link("https://x.slack.com/a?b=1&c=\"") == "https://x.slack.com/a?b=1&amp;c=&quot;");
+    CHECK(html::parse_date("2024-02-29") == 1709164800000);
+    CHECK(html::parse_date("2023-02-29") == -1);
+    CHECK(html::parse_date("yesterday") == -1);
+}
+
+TEST_CASE("admin first start creates one admin with a random password", "[admin]") {
+    test::TempDir dir;
+    std::string error;
+    auto store = Store::open(*parse_database_url("sqlite:" + (dir.path() / "dlpd.db").string(), error));
+    store->migrate();
+    const auto password = create_first_admin(*store);
+    REQUIRE(password);
+    CHECK(password->size() >= 20);
+    const auto user = store->admin_user("admin");
+    REQUIRE(user);
+    CHECK(user->role == kRoleAdmin);
+    CHECK(verify_password(*password, user->password_hash));
+    CHECK_FALSE(create_first_admin(*store));  // only on a store with no users
+    const std::string notice = first_admin_notice(*password, "http://127.0.0.1:8080/");
+    CHECK(test::slurp(dir.path() / "dlpd.db").find(*password) == std::string::npos);
+    CHECK(notice.find(*password) != std::string::npos);
+}
+
+TEST_CASE("admin users are added with dlpd user add and the password on standard input", "[admin]") {
+    test::TempDir dir;
+    const std::string url = "sqlite:" + (dir.path() / "dlpd.db").string();
+    const std::string command = test::dlpd_command() + " user add bob --role viewer --password-stdin --database " +
+                                test::quote(url);
+    const auto added = test::run(command, "a long enough password\n");
+    CHECK(added.exit_code == 0);
+    CHECK(added.out.find("added viewer 'bob'") != std::string::npos);
+    CHECK(added.out.find("a long enough password") == std::string::npos);
+    std::string error;
+    auto store = Store::open(*parse_database_url(url, error));
+    const auto bob = store->admin_user("bob");
+    REQUIRE(bob);
+    CHECK(bob->role == kRoleViewer);
+    CHECK(verify_password("a long enough password", bob->password_hash));
+
+    const auto again = test::run(command, "a long enough password\n");
+    CHECK(again.exit_code == 2);
+    CHECK(again.err.find("already exists") != std::string::npos);
+    const auto short_one = test::run(test::dlpd_command() + " user add carol --password-stdin --database " +
+                                         test::quote(url),
+                                     "short\n");
+    CHECK(short_one.exit_code == 2);
+    CHECK(short_one.err.find("at least 12 characters") != std::string::npos);
+    CHECK(short_one.err.find("short") == std::string::npos);  // the password is never repeated
+}
