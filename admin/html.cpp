@@ -100,7 +100,8 @@ std::string page(std::string_view title, std::string_view section, const SignedI
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         "<title>" + escape(title) + " · dlpd admin</title>"
-        "<link rel=\"stylesheet\" href=\"/static/admin.css\"></head><body>"
+        "<link rel=\"stylesheet\" href=\"/static/admin.css\"><link rel=\"icon\" href=\"/static/favicon.svg\">"
+        "</head><body>"
         "<header class=\"top\"><a class=\"brand\" href=\"/\">dlpd <span>admin</span></a>";
     if (who != nullptr) {
         struct Item {

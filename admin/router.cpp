@@ -21,7 +21,7 @@ Poco::Net::HTTPRequestHandler *AdminRouter::createRequestHandler(const Poco::Net
     if (path == "/incidents/reveal") return new IncidentRevealHandler(context_);
     if (path == "/users") return new UserListHandler(context_);
     if (path == "/audit") return new AuditLogHandler(context_);
-    if (path == "/static/admin.css") return new StylesheetHandler(context_);
+    if (path == "/static/admin.css" || path == "/static/favicon.svg") return new StaticFileHandler(context_);
     return new NotFoundHandler(context_);
 }
 

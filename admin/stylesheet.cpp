@@ -29,6 +29,8 @@ table { width:100%; border-collapse:collapse; background:#fff; border:1px solid 
 th, td { text-align:left; padding:8px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:#eef2f6; font-weight:600; font-size:13px; color:var(--muted); text-transform:uppercase; letter-spacing:.02em; }
 tr:nth-child(even) td { background:#fafbfc; }
+td code { word-break:break-all; }
+td.pattern { max-width:420px; } td.desc { min-width:240px; max-width:380px; color:var(--muted); font-size:14px; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size:13px; }
 pre { background:#fff; border:1px solid var(--line); border-radius:6px; padding:10px; white-space:pre-wrap; word-break:break-word; margin:0; }

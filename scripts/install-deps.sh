@@ -11,3 +11,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# Debian's nodejs has no npm; NodeSource's bundles it and conflicts with
+# Debian's npm package, so npm is installed only where it is missing.
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi

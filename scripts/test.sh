@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
+# The admin's browser test drives Chromium with playwright-core (pinned in
+# its package-lock.json).
+(cd tests/admin/browser && npm ci --no-audit --no-fund)
 
 cmake --preset default
 cmake --build --preset default

@@ -42,8 +42,8 @@ DLPD_ADMIN_HANDLER(IncidentRevealHandler, Access::admin, Methods::post)
 DLPD_ADMIN_HANDLER(UserListHandler, Access::admin, Methods::get_and_post)
 // GET /audit                                                  (audit_log.cpp)
 DLPD_ADMIN_HANDLER(AuditLogHandler, Access::admin, Methods::get)
-// GET /static/admin.css, and any unknown path                 (static_pages.cpp)
-DLPD_ADMIN_HANDLER(StylesheetHandler, Access::anyone, Methods::get)
+// GET /static/admin.css, /static/favicon.svg; any unknown path                (static_pages.cpp)
+DLPD_ADMIN_HANDLER(StaticFileHandler, Access::anyone, Methods::get)
 DLPD_ADMIN_HANDLER(NotFoundHandler, Access::anyone, Methods::get_and_post)
 
 #undef DLPD_ADMIN_HANDLER

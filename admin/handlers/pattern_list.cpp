@@ -69,8 +69,8 @@ void PatternListHandler::handle(AdminRequest &r) {
                                        : html::escape(rule.name);
         body += "<tr><td>" + name + "</td><td><span class=\"badge sev-" + html::escape(rule.severity) + "\">" +
                 html::escape(rule.severity) + "</span></td><td><span class=\"badge " + (rule.enabled ? "on\">enabled" : "off\">disabled") +
-                "</span></td><td><code>" + html::escape(rule.regex) + "</code></td><td>" + html::escape(validators) +
-                "</td><td>" + html::escape(rule.description) + "</td>";
+                "</span></td><td class=\"pattern\"><code>" + html::escape(rule.regex) + "</code></td><td>" +
+                html::escape(validators) + "</td><td class=\"desc\">" + html::escape(rule.description) + "</td>";
         if (admin)
             body += "<td><form method=\"post\" action=\"/patterns/toggle\">" + html::csrf_field(*r.who) +
                     "<input type=\"hidden\" name=\"name\" value=\"" + html::escape(rule.name) +

@@ -1,12 +1,22 @@
-// The stylesheet, and the page for any path the router does not know.
+// The stylesheet and the icon (compiled in), and the page for any path the
+// router does not know.
 #include "handlers/handlers.hpp"
 #include "html.hpp"
 
 namespace dlpd {
 
-void StylesheetHandler::handle(AdminRequest &r) {
+namespace {
+constexpr const char *kIcon =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect width=\"16\" height=\"16\" rx=\"3\" "
+    "fill=\"#244e6b\"/><path d=\"M4 8h8M8 4v8\" stroke=\"#fff\" stroke-width=\"2\"/></svg>";
+}
+
+void StaticFileHandler::handle(AdminRequest &r) {
     r.response.set("Cache-Control", "public, max-age=3600");
-    r.send(200, "text/css; charset=utf-8", std::string(admin_stylesheet()));
+    if (r.path == "/static/favicon.svg")
+        r.send(200, "image/svg+xml", kIcon);
+    else
+        r.send(200, "text/css; charset=utf-8", std::string(admin_stylesheet()));
 }
 
 void NotFoundHandler::handle(AdminRequest &r) {

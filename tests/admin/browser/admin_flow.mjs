@@ -1,0 +1,235 @@
+// The dlpd admin in headless Chromium (Debian's /usr/bin/chromium), driven by
+// playwright-core. It starts the Slack double (slack_double_server) and
+// `dlpd run` against it with a fresh SQLite database, then works the admin
+// as a person would. Screenshots go to --artifacts.
+//
+//   node admin_flow.mjs --part admin|slack --dlpd PATH --double PATH --artifacts DIR
+//
+// --part admin: sign in (a wrong password is refused first), add a pattern
+//   (an invalid regex is refused with RE2's message, "try it" highlights).
+// --part slack: the same pattern, then a message posted through the Slack
+//   double that matches it must be deleted, and its incident must show the
+//   message (as text), the masked content and the pattern.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+for (const key of ['part', 'dlpd', 'double', 'artifacts'])
+  if (!args[key]) fail(`--${key} is required`);
+
+const CHROMIUM = '/usr/bin/chromium';
+const USER = 'tester';
+const PASSWORD = 'browser test password 1';
+const PATTERN = { name: 'employee_id', regex: String.raw`EMP-(\d{6})`, broken: String.raw`EMP-(\d{6}` };
+const SLACK = { channel: 'C0GENERAL1', user: 'U0ALICE01', ts: '1700000001.000100',
+                text: 'my id is EMP-424242 <b>not bold</b>' };
+// Readiness waits (not timing assertions): how long to wait for each thing to become true.
+const WAIT_MS = { start: 30000, page: 15000, slack: 30000 };
+
+function fail(message) {
+  console.error(`admin_flow: FAIL: ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+function check(condition, message) {
+  if (!condition) fail(message);
+  console.log(`admin_flow: ok: ${message}`);
+}
+
+let playwright;
+try {
+  playwright = await import('playwright-core');
+} catch {
+  console.error('admin_flow: playwright-core is not installed: run `npm ci` in tests/admin/browser');
+  process.exit(1);
+}
+if (!fs.existsSync(CHROMIUM)) {
+  console.error(`admin_flow: ${CHROMIUM} is missing: install Debian's chromium package`);
+  process.exit(1);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dlpd-browser-'));
+const shots = path.join(args.artifacts, args.part);
+fs.mkdirSync(shots, { recursive: true });
+const cleanup = [];
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The Slack double as a child process speaking JSON lines.
+async function startDouble() {
+  const child = spawn(args.double, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  const next = () => new Promise((resolve) => waiting.push(resolve));
+  const hello = await next();
+  const send = async (command) => {
+    const reply = next();
+    child.stdin.write(JSON.stringify(command) + '\n');
+    return reply;
+  };
+  cleanup.push(async () => { await send({ cmd: 'stop' }).catch(() => {}); child.kill(); });
+  return { ...hello, send };
+}
+
+async function startDlpd(apiUrl, port) {
+  const config = path.join(work, 'dlpd.yaml');
+  fs.writeFileSync(config, [
+    'database:',
+    `  url: sqlite:${path.join(work, 'dlpd.db')}`,
+    '  store_message_text: true',
+    'slack:',
+    `  api_url: ${apiUrl}`,
+    '  app_token: ${SLACK_APP_TOKEN}',
+    '  bot_token: ${SLACK_BOT_TOKEN}',
+    '  user_token: ${SLACK_USER_TOKEN}',
+    'admin:',
+    `  listen: 127.0.0.1:${port}`,
+    '',
+  ].join('\n'));
+  const env = { ...process.env, SLACK_APP_TOKEN: 'xapp-1-double-app', SLACK_BOT_TOKEN: 'xoxb-1-double-bot',
+                SLACK_USER_TOKEN: 'xoxp-1-double-admin' };
+  const added = spawnSync(args.dlpd, ['user', 'add', USER, '--role', 'admin', '--password-stdin', '--config', config],
+                          { input: PASSWORD + '\n', env, encoding: 'utf8' });
+  check(added.status === 0, `dlpd user add creates the admin user (${added.stderr.trim() || added.stdout.trim()})`);
+  const log = fs.openSync(path.join(shots, 'dlpd-run.log'), 'w');
+  const child = spawn(args.dlpd, ['run', '--config', config], { env, stdio: ['ignore', log, log] });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  cleanup.push(async () => {
+    child.kill('SIGTERM');
+    const { code, signal } = await exited;
+    if (code !== 0) console.error(`admin_flow: dlpd run exited with ${code ?? signal}; see ${path.join(shots, 'dlpd-run.log')}`);
+  });
+  const deadline = Date.now() + WAIT_MS.start;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/sign-in`)).status === 200) return;
+    } catch { /* not listening yet */ }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  fail(`dlpd run did not serve the admin on port ${port}; see ${path.join(shots, 'dlpd-run.log')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page, base) {
+  await page.goto(base + '/');
+  check(page.url().startsWith(base + '/sign-in'), 'the admin sends a visitor without a session to the sign-in page');
+  await page.fill('#name', USER);
+  await page.fill('#password', 'not the password');
+  await page.click('button[type=submit]');
+  await page.locator('.notice-error').waitFor();
+  check((await page.locator('.notice-error').innerText()).includes('Wrong user name or password.'),
+        'a wrong password is refused');
+  check(!(await page.context().cookies()).some((c) => c.name === 'dlpd_session'), 'no session after a wrong password');
+  await shot(page, '01-wrong-password');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(base + '/');
+  check((await page.locator('h1').innerText()) === 'Dashboard', 'signing in opens the dashboard');
+  const session = (await page.context().cookies()).find((c) => c.name === 'dlpd_session');
+  check(session?.httpOnly && session?.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
+  await shot(page, '02-dashboard');
+}
+
+async function addPattern(page, base) {
+  await page.click('nav >> text=Patterns');
+  await page.click('text=Add pattern');
+  await page.fill('#name', PATTERN.name);
+  await page.fill('#regex', PATTERN.broken);
+  await page.selectOption('#severity', 'high');
+  await page.fill('#description', 'Employee number');
+  await page.click('button[value=save]');
+  const error = page.locator('.field.invalid .error');
+  await error.waitFor();
+  check((await error.innerText()).includes('missing )'), "an invalid regex is refused with RE2's message");
+  check((await page.inputValue('#regex')) === PATTERN.broken, 'the form keeps the regex as typed');
+  await shot(page, '03-invalid-regex');
+  await page.fill('#regex', PATTERN.regex);
+  await page.fill('#sample', 'ask for EMP-123456, not EMP-12');
+  await page.click('button[value=try]');
+  await page.locator('mark.hit').first().waitFor();
+  check((await page.locator('mark.hit').allInnerTexts()).join('|') === '123456', '"try it" highlights the match');
+  await shot(page, '04-try-it');
+  await page.click('button[value=save]');
+  await page.waitForURL(`${base}/patterns?saved=${PATTERN.name}`);
+  check((await page.locator('.notice-ok').innerText()).includes(PATTERN.name), 'the pattern is saved');
+  await shot(page, '05-patterns');
+}
+
+async function slackMessageBecomesIncident(page, base, slack) {
+  await slack.send({ cmd: 'add_channel', channel: SLACK.channel });
+  await slack.send({ cmd: 'push_message', ...SLACK });
+  const deadline = Date.now() + WAIT_MS.slack;
+  let deleted = [];
+  while (Date.now() < deadline && !deleted.some((m) => m.ts === SLACK.ts)) {
+    deleted = (await slack.send({ cmd: 'deleted' })).messages;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  check(deleted.some((m) => m.ts === SLACK.ts && m.channel === SLACK.channel),
+        'the message posted through the Slack double that matches the new pattern is deleted');
+  await page.goto(base + '/incidents');
+  await shot(page, '06-incidents');
+  await page.click(`tbody tr:has-text("${PATTERN.name}") >> a >> nth=0`);
+  await page.locator('h1:has-text("Incident #")').waitFor();
+  const body = await page.locator('main').innerText();
+  check(body.includes(PATTERN.name) && body.includes(PATTERN.regex), 'the incident names the pattern that caught it');
+  check(body.includes('******'), 'the incident shows the masked content');
+  check(!body.includes('424242'), 'the secret itself is not on the page');
+  const message = page.locator('pre.message');
+  check((await message.innerText()).includes('<b>not bold</b>'), 'the message is shown, its HTML as text');
+  check((await message.locator('b').count()) === 0, 'the HTML in the message is not rendered');
+  await shot(page, '07-incident');
+}
+
+let context;
+try {
+  const slack = await startDouble();
+  const port = await freePort();
+  await startDlpd(slack.api_url, port);
+  const base = `http://127.0.0.1:${port}`;
+  context = await playwright.chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1366, height: 900 },
+  });
+  context.setDefaultTimeout(WAIT_MS.page);
+  const page = context.pages()[0] ?? await context.newPage();
+  const scriptErrors = [];
+  // Answers with an error status (401, 422) are part of the flow; anything
+  // else on the console (a CSP violation, a script error) is not.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) scriptErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => scriptErrors.push(String(e)));
+  await signIn(page, base);
+  await addPattern(page, base);
+  if (args.part === 'slack') await slackMessageBecomesIncident(page, base, slack);
+  check(scriptErrors.length === 0, `no script or CSP errors in the browser (${scriptErrors.join('; ')})`);
+  console.log(`admin_flow: PASS (${args.part}); screenshots in ${shots}`);
+} catch (e) {
+  if (!process.exitCode) console.error(`admin_flow: FAIL: ${e.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await context?.close().catch(() => {});
+  for (const step of cleanup.reverse()) await step().catch(() => {});
+  fs.rmSync(work, { recursive: true, force: true });
+}
