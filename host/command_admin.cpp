@@ -1,4 +1,4 @@
-// dlpd admin [--config FILE] [--database URL] [--plugin-dir DIR]... [--set PLUGIN.KEY=VALUE]...:
+// dlpd admin [--config FILE] [--database URL]:
 // the browser admin alone, without Slack: for reviewing incidents and editing
 // patterns from a machine that does not scan. It loads the same plugins (the
 // admin checks patterns through them), keeps its engine's rules equal to the
@@ -16,24 +16,18 @@
 namespace dlpd {
 
 int command_admin(const Args &args) {
-    SetupOptions options;
+    // Plugin folders and settings come from the configuration file only:
+    // this command serves people, not scripts that tune a scan.
     std::optional<std::filesystem::path> config_file;
     std::optional<std::string> database_url;
-    for (size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--config" && i + 1 < args.size()) {
-            config_file = args[++i];
-        } else if (args[i] == "--database" && i + 1 < args.size()) {
-            database_url = args[++i];
-        } else if (args[i] == "--plugin-dir" && i + 1 < args.size()) {
-            options.plugin_dirs.emplace_back(args[++i]);
-        } else if (args[i] == "--set" && i + 1 < args.size()) {
-            if (auto error = add_plugin_setting(options.plugin_settings, args[++i]); !error.empty()) {
-                std::cerr << "dlpd admin: --set " << error << "\n";
-                return kExitError;
-            }
+    for (size_t i = 0; i < args.size(); i += 2) {
+        const bool has_value = i + 1 < args.size();
+        if (has_value && args[i] == "--config") {
+            config_file = args[i + 1];
+        } else if (has_value && args[i] == "--database") {
+            database_url = args[i + 1];
         } else {
-            std::cerr << "usage: dlpd admin [--config FILE] [--database URL] [--plugin-dir DIR]... "
-                         "[--set PLUGIN.KEY=VALUE]...\n";
+            std::cerr << "usage: dlpd admin [--config FILE] [--database URL]\n";
             return args[i] == "--help" || args[i] == "-h" ? kExitClean : kExitError;
         }
     }
@@ -51,6 +45,7 @@ int command_admin(const Args &args) {
         for (const auto &p : e.problems()) log(LogLevel::error, "config", p);
         return kExitError;
     }
+    SetupOptions options;
     options.config = &config;
     auto setup = set_up_engine(options);
     for (const auto &e : setup->errors) log(LogLevel::error, "setup", e);
