@@ -422,7 +422,10 @@ class RunningDaemon {
 public:
     explicit RunningDaemon(const std::vector<std::string> &args) {
         log_ = dir_.path() / "dlpd.log";
-        std::vector<std::string> argv_text = {(test::kBinDir / "dlpd").string(), "run"};
+        // The admin on a port the system chooses, so that daemons of tests
+        // running side by side do not all ask for 8080.
+        const auto config = dir_.write("dlpd.yaml", "admin:\n  listen: 127.0.0.1:0\n");
+        std::vector<std::string> argv_text = {(test::kBinDir / "dlpd").string(), "run", "--config", config.string()};
         argv_text.insert(argv_text.end(), args.begin(), args.end());
         std::vector<char *> argv;
         for (auto &a : argv_text) argv.push_back(a.data());
