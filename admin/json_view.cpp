@@ -33,12 +33,12 @@ std::string value_html(const Poco::Dynamic::Var &value, int depth) {
         return out + "</ul>";
     }
     if (value.isEmpty()) return "<span class=\"muted\">null</span>";
-    if (value.type() == typeid(bool)) {
-        const bool yes = value.extract<bool>();
-        return yes ? "<span class=\"ok\">yes</span>" : "<span class=\"bad\">no</span>";
-    }
+    if (value.type() == typeid(bool)) return value.extract<bool>() ? "yes" : "no";
     return html::escape(value.convert<std::string>());
 }
+
+// The results dlpd's actions record when they worked (host/slack/message_actions.hpp).
+bool succeeded(const std::string &result) { return result == "ok" || result == "already gone"; }
 
 bool failed(const Poco::Dynamic::Var &value, int depth) {
     if (depth > kMaxDepth) return false;
@@ -47,8 +47,11 @@ bool failed(const Poco::Dynamic::Var &value, int depth) {
         if (object->has("ok") && object->get("ok").type() == typeid(bool) && !object->get("ok").extract<bool>())
             return true;
         if (object->has("error") && !object->get("error").isEmpty() && object->get("error").toString() != "") return true;
-        for (const auto &[key, inner] : *object)
+        for (const auto &[key, inner] : *object) {
+            // dlpd's own record: {"delete":"ok","notify":"cant_delete_message"}.
+            if (inner.isString() && !succeeded(inner.extract<std::string>())) return true;
             if (failed(inner, depth + 1)) return true;
+        }
     } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
         for (const auto &inner : *value.extract<Poco::JSON::Array::Ptr>())
             if (failed(inner, depth + 1)) return true;

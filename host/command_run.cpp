@@ -1,8 +1,9 @@
 // dlpd run: the daemon. It loads plugins, connects to the store (waiting
 // with backoff for a database that is not up yet), seeds an empty store from
 // the rule pack, keeps the engine's rules equal to the store's, and runs
-// until SIGINT/SIGTERM. The Slack connection and the admin are separate
-// pieces of work that plug in here.
+// until SIGINT/SIGTERM, with the Slack connection (host/slack). On a signal
+// it stops taking events, lets those in flight finish within
+// slack.shutdown_seconds, and exits 0.
 #include <csignal>
 #include <ctime>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "engine_setup.hpp"
 #include "log.hpp"
 #include "rule_sync.hpp"
+#include "slack/slack_service.hpp"
 #include "store_startup.hpp"
 
 namespace dlpd {
@@ -140,14 +142,15 @@ int command_run(const Args &args) {
         "ready: " + std::to_string(setup->registry.loaded().size()) + " plugins, " +
             std::to_string(store->rules().size()) + " rules (revision " + std::to_string(sync->applied_revision()) +
             ") from " + url->redacted());
-    log(LogLevel::warning, "slack",
-        "Slack is not connected: this build of dlpd has no Slack connection yet. Use 'dlpd scan' to scan files "
-        "with the same plugins and rules.");
+    // Without tokens the daemon still runs (rules, admin) and says once how
+    // to connect Slack.
+    slack::SlackService slack(config, *store, *setup->engine);
 
     // --- The browser admin (admin/): the first admin user on an empty store, then the server.
-    AdminServices admin_services{*store, *setup->engine, setup->registry, sync.get(),
-                                 [] { return SlackStatus{"not connected", "This build of dlpd has no Slack connection yet."}; },
-                                 config.plugins.settings};
+    AdminServices admin_services{*store, *setup->engine, setup->registry, sync.get(), [&slack] {
+                                     const auto s = slack.state();
+                                     return SlackStatus{s.state, s.detail};
+                                 }, config.plugins.settings};
     std::unique_ptr<AdminServer> admin;
     try {
         const auto first_password = create_first_admin(*store);
@@ -157,10 +160,13 @@ int command_run(const Args &args) {
         log(LogLevel::error, "admin", e.what());
         return kExitError;
     }
+    slack.start(stop.flag());
     stop.wait();
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
     admin->stop();
+    slack.stop();
     sync->stop();
+    log(LogLevel::info, "run", "stopped");
     return kExitClean;
 }
 

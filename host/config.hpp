@@ -67,7 +67,23 @@ struct Config {
         std::string app_token, bot_token, user_token, signing_secret;  // secrets
         int64_t connections = 0;                                       // Socket Mode connections
         std::string http_listen;  // HOST:PORT of the Events API endpoint (mode http)
+        int64_t workers = 0;                  // threads that scan events and act on them
+        int64_t max_file_bytes = 0;           // files larger than this are not downloaded
+        int64_t request_timeout_seconds = 0;  // one Web API call or download
+        int64_t idle_timeout_seconds = 0;     // Socket Mode: no frame for this long = dead connection
+        int64_t reconnect_max_seconds = 0;    // longest wait between reconnects
+        int64_t shutdown_seconds = 0;         // how long in-flight events may finish on SIGTERM
         bool operator==(const Slack &) const = default;
+    };
+    struct Policy {  // what is done about a finding: see slack/policy.hpp
+        std::string actions;  // comma-separated: delete, notify, alert, dry_run, none
+        std::string actions_low, actions_medium, actions_high, actions_critical;  // empty: `actions`
+        std::string dry_run_channels;  // comma-separated channel ids
+        std::string ignored_channels;  // comma-separated channel ids: not scanned
+        std::string notice;            // in_place | ephemeral
+        std::string notice_removed, notice_kept;
+        std::string alert_channel;
+        bool operator==(const Policy &) const = default;
     };
     struct Admin {
         std::string listen;                       // HOST:PORT
@@ -94,6 +110,7 @@ struct Config {
     Rules rules;
     Database database;
     Slack slack;
+    Policy policy;
     Admin admin;
 
     // Where the values came from: the file (empty for the built-in defaults)

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "config_text.hpp"
+#include "slack/policy.hpp"
 #include "store/database_url.hpp"
 
 namespace dlpd {
@@ -20,6 +21,12 @@ auto &member(Config &c) {
 std::string check_database_url(std::string_view value, std::string_view /*shown: never, it may hold a password*/) {
     std::string error;
     parse_database_url(std::string(value), error);
+    return error;
+}
+
+std::string check_action_list(std::string_view value, std::string_view /*shown*/) {
+    std::string error;
+    slack::parse_action_list(value, error);
     return error;
 }
 
@@ -150,6 +157,98 @@ constexpr ConfigKeySpec kSchema[] = {
      .default_value = "127.0.0.1:3000",
      .description = "HOST:PORT the Events API endpoint listens on (mode http)",
      .check = &check_listen_address},
+
+    {.path = "slack.workers",
+     .field = &member<&Config::slack, &Config::Slack::workers>,
+     .default_value = "2",
+     .description = "Threads that scan events and act on them",
+     .min = 1,
+     .max = 64},
+    {.path = "slack.max_file_bytes",
+     .field = &member<&Config::slack, &Config::Slack::max_file_bytes>,
+     .default_value = "104857600",
+     .description = "Files larger than this are not downloaded (the incident log says so)",
+     .min = 1,
+     .max = int64_t{1} << 40},
+    {.path = "slack.request_timeout_seconds",
+     .field = &member<&Config::slack, &Config::Slack::request_timeout_seconds>,
+     .default_value = "30",
+     .description = "Time for one Web API call or file download",
+     .min = 1,
+     .max = 3600},
+    {.path = "slack.idle_timeout_seconds",
+     .field = &member<&Config::slack, &Config::Slack::idle_timeout_seconds>,
+     .default_value = "30",
+     .description = "Socket Mode: a connection with no frame for this long is dead and is replaced (pings go "
+                    "out at half of it)",
+     .min = 2,
+     .max = 3600},
+    {.path = "slack.reconnect_max_seconds",
+     .field = &member<&Config::slack, &Config::Slack::reconnect_max_seconds>,
+     .default_value = "120",
+     .description = "Longest wait between Socket Mode reconnects (the backoff doubles from 1 s, with jitter)",
+     .min = 1,
+     .max = 3600},
+    {.path = "slack.shutdown_seconds",
+     .field = &member<&Config::slack, &Config::Slack::shutdown_seconds>,
+     .default_value = "10",
+     .description = "On SIGTERM, how long events in flight may take to finish; the rest resume at the next start",
+     .min = 0,
+     .max = 600},
+
+    {.path = "policy.actions",
+     .field = &member<&Config::policy, &Config::Policy::actions>,
+     .default_value = "delete,notify",
+     .description = "What is done about a message with a finding: delete, notify, alert, dry_run, none",
+     .check = &check_action_list},
+    {.path = "policy.actions_low",
+     .field = &member<&Config::policy, &Config::Policy::actions_low>,
+     .default_value = "",
+     .description = "Actions for rules of severity low; empty: policy.actions",
+     .check = &check_action_list},
+    {.path = "policy.actions_medium",
+     .field = &member<&Config::policy, &Config::Policy::actions_medium>,
+     .default_value = "",
+     .description = "Actions for rules of severity medium; empty: policy.actions",
+     .check = &check_action_list},
+    {.path = "policy.actions_high",
+     .field = &member<&Config::policy, &Config::Policy::actions_high>,
+     .default_value = "",
+     .description = "Actions for rules of severity high; empty: policy.actions",
+     .check = &check_action_list},
+    {.path = "policy.actions_critical",
+     .field = &member<&Config::policy, &Config::Policy::actions_critical>,
+     .default_value = "",
+     .description = "Actions for rules of severity critical; empty: policy.actions",
+     .check = &check_action_list},
+    {.path = "policy.dry_run_channels",
+     .field = &member<&Config::policy, &Config::Policy::dry_run_channels>,
+     .default_value = "",
+     .description = "Channel ids (comma-separated) where dlpd only records and alerts"},
+    {.path = "policy.ignored_channels",
+     .field = &member<&Config::policy, &Config::Policy::ignored_channels>,
+     .default_value = "",
+     .description = "Channel ids (comma-separated) dlpd does not scan"},
+    {.path = "policy.notice",
+     .field = &member<&Config::policy, &Config::Policy::notice>,
+     .default_value = "in_place",
+     .description = "Where the notice goes: in_place (the channel, or the thread of a reply) or ephemeral (the "
+                    "author only)",
+     .choices = "in_place|ephemeral"},
+    {.path = "policy.notice_removed",
+     .field = &member<&Config::policy, &Config::Policy::notice_removed>,
+     .default_value = "A message from {user} was removed because it contained {rules} ({masked}). Please share "
+                      "sensitive data only through approved channels.",
+     .description = "The notice after a message was deleted; {user} {rule} {rules} {severity} {masked} {count}"},
+    {.path = "policy.notice_kept",
+     .field = &member<&Config::policy, &Config::Policy::notice_kept>,
+     .default_value = "A message from {user} appears to contain {rules} ({masked}). Please delete it and share "
+                      "sensitive data only through approved channels.",
+     .description = "The notice when the message stays (notify without delete, or the delete failed)"},
+    {.path = "policy.alert_channel",
+     .field = &member<&Config::policy, &Config::Policy::alert_channel>,
+     .default_value = "",
+     .description = "Channel id that `alert` posts to; empty: alerts are only logged"},
 
     {.path = "admin.listen",
      .field = &member<&Config::admin, &Config::Admin::listen>,

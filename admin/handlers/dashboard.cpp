@@ -108,7 +108,7 @@ void DashboardHandler::handle(AdminRequest &r) {
 
     std::string body = "<div class=\"grid\">";
     body += "<div class=\"card\"><h2>Slack</h2><p class=\"stat " +
-            std::string(slack.state == "connected" ? "ok" : "bad") + "\">" + html::escape(slack.state) + "</p><p>" +
+            std::string(slack.state == "connected" || slack.state == "listening" ? "ok" : "bad") + "\">" + html::escape(slack.state) + "</p><p>" +
             html::escape(slack.detail) + "</p></div>";
     body += "<div class=\"card\"><h2>Incidents</h2><p><span class=\"stat\">" +
             std::to_string(store.count_incidents(last_day)) + "</span> in the last 24 hours</p><p>" +

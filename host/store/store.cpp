@@ -410,6 +410,16 @@ void Store::finish_event(const std::string &event_id, const std::string &status_
     }
 }
 
+void Store::release_event(const std::string &event_id) {
+    Session s = impl_->session();
+    std::string id = event_id;
+    try {
+        s << "DELETE FROM processed_events WHERE event_id = ?", use(id), now;
+    } catch (const Poco::Exception &e) {
+        impl_->fail("cannot release the event", e);
+    }
+}
+
 std::vector<PendingEvent> Store::pending_events(size_t limit) {
     Session s = impl_->session();
     std::vector<std::string> ids, payloads;

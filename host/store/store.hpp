@@ -107,6 +107,8 @@ public:
     // event id is already recorded (a retry, or another replica has it).
     bool claim_event(const std::string &event_id, const std::string &payload);
     void finish_event(const std::string &event_id, const std::string &status);
+    // Forgets a recorded event, so it can be claimed again.
+    void release_event(const std::string &event_id);
     std::vector<PendingEvent> pending_events(size_t limit = 1000);
 
     // --- incidents -----------------------------------------------------

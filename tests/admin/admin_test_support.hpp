@@ -74,8 +74,8 @@ struct AdminUnderTest {
         in.severity = "high";
         in.match = match;
         in.message_text = message_text;
-        in.actions = R"({"delete":true,"notify":"thread"})";
-        in.action_results = R"({"delete":{"ok":true},"notify":{"ok":false,"error":"channel_not_found"}})";
+        in.actions = R"({"planned":"delete,notify","path":"message","edited":false})";
+        in.action_results = R"({"delete":"ok","notify":"channel_not_found"})";  // as host/slack records them
         return store->record_incident(in);
     }
 

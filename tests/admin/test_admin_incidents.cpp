@@ -23,7 +23,8 @@ TEST_CASE("admin shows a Slack message containing HTML as text", "[admin]") {
     CHECK_FALSE(contains(page.body, "4111 1111 1111 1111"));  // masked until revealed
     CHECK(contains(page.body, "card_visa"));
     CHECK(contains(page.body, "href=\"https://double.slack.com/archives/C0GENERAL1/p1700000001000100\""));
-    CHECK(contains(page.body, "channel_not_found"));  // what failed, readable
+    CHECK(contains(page.body, "<dt>notify</dt><dd>channel_not_found</dd>"));  // what failed, readable
+    CHECK(contains(page.body, "Did it work? <span class=\"bad\">failed</span>"));
 
     const Reply revealed = browser.post("/incidents/reveal", {{"id", std::to_string(id)}});
     REQUIRE(revealed.status == 200);

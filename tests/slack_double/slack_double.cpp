@@ -58,6 +58,8 @@ std::vector<Message> SlackDouble::messages(const std::string &channel) const {
     return impl_->workspace.messages(channel);
 }
 std::vector<Message> SlackDouble::deleted_messages() const { return impl_->workspace.deleted_messages(); }
+std::vector<File> SlackDouble::deleted_files() const { return impl_->workspace.deleted_files(); }
+void SlackDouble::serve_sign_in_page_for_downloads(bool on) { impl_->workspace.serve_sign_in_page_for_downloads(on); }
 std::vector<Message> SlackDouble::posted_messages() const { return impl_->workspace.posted_messages(); }
 
 void SlackDouble::rate_limit_next(const std::string &method, int n, int retry_after_seconds) {

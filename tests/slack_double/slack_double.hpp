@@ -33,7 +33,7 @@ struct SlackDoubleOptions {
     std::string user_token_user_id = "U0ADMIN001";
     // An admin's user token may delete anyone's message; a member's only their own.
     bool user_token_is_admin = true;
-    std::vector<std::string> user_scopes = {"chat:write", "files:read"};
+    std::vector<std::string> user_scopes = {"chat:write", "files:read", "files:write"};
     std::string app_token = "xapp-1-double-app";
 
     // Socket Mode: an envelope not acked within ack_timeout is redelivered with
@@ -61,6 +61,7 @@ struct ApiCall {
     unsigned http_status = 200;
     std::string error;      // Slack's error code when ok:false, else empty
     std::chrono::system_clock::time_point at;
+    std::chrono::steady_clock::time_point steady_at;  // for latency measurements
 };
 
 struct Message {
@@ -88,6 +89,7 @@ struct Ack {
     std::string payload;    // the ack's "payload" as JSON text, empty if none
     int connection = 0;
     bool known = false;     // the envelope id was one the double sent
+    std::chrono::steady_clock::time_point received_at;
 };
 
 // One envelope sent over a socket.
@@ -97,6 +99,7 @@ struct Delivery {
     int retry_attempt = 0;
     std::string retry_reason;
     int connection = 0;
+    std::chrono::steady_clock::time_point sent_at;  // when it was queued for the socket
 };
 
 enum class GarbageKind { malformed_json, binary_frame, unknown_type, empty_text };
@@ -125,6 +128,7 @@ public:
     void add_file(const File &file);
     std::vector<Message> messages(const std::string &channel) const;
     std::vector<Message> deleted_messages() const;  // in deletion order
+    std::vector<File> deleted_files() const;        // files.delete, in order
     std::vector<Message> posted_messages() const;   // chat.postMessage and chat.postEphemeral, in order
 
     // --- Web API faults and records.
@@ -132,6 +136,9 @@ public:
     void rate_limit_next(const std::string &method, int n, int retry_after_seconds);
     // The next call of `method` gets HTTP 200 {"ok":false,"error":error}.
     void fail_next(const std::string &method, const std::string &error);
+    // Downloads answer with the sign-in page even with a valid token, as
+    // Slack does when a client drops the Authorization header on a redirect.
+    void serve_sign_in_page_for_downloads(bool on);
     std::vector<ApiCall> calls() const;
     std::vector<ApiCall> calls(const std::string &method) const;
 

@@ -79,6 +79,7 @@ const std::map<std::string, std::string> kRequiredScope = {
     {"chat.postEphemeral", "chat:write"},
     {"chat.delete", "chat:write"},
     {"files.info", "files:read"},
+    {"files.delete", "files:write"},
 };
 
 }  // namespace
@@ -107,6 +108,7 @@ std::string Workspace::new_ts() {
 HttpAnswer Workspace::handle_http(const HttpExchange &request) {
     ApiCall call;
     call.at = std::chrono::system_clock::now();
+    call.steady_at = std::chrono::steady_clock::now();
     std::string path = request.target.substr(0, request.target.find('?'));
     HttpAnswer answer;
     std::lock_guard lock(mu_);
@@ -279,6 +281,18 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
         out->set("ts", ts);
         return json_answer(out);
     }
+    if (method == "files.delete") {
+        // The same ownership rule as messages: the uploader, or an admin's user token.
+        auto f = files_.find(arg(*args, "file"));
+        if (f == files_.end()) return error_answer(call, "file_not_found");
+        const bool own = call.token == TokenKind::bot ? f->second.user == options_.bot_user_id
+                                                      : f->second.user == options_.user_token_user_id;
+        if (!own && !(call.token == TokenKind::user && options_.user_token_is_admin))
+            return error_answer(call, "cant_delete_file");
+        deleted_files_.push_back(f->second);
+        files_.erase(f);
+        return json_answer(out);
+    }
     // files.info
     const auto id = arg(*args, "file");
     auto f = files_.find(id);
@@ -317,7 +331,7 @@ HttpAnswer Workspace::answer_download(const std::string &path, const HttpExchang
     call.token = classify(token);
     call.body = "{\"file\":\"" + id + "\"}";
     HttpAnswer a;
-    if (call.token != TokenKind::bot && call.token != TokenKind::user) {
+    if ((call.token != TokenKind::bot && call.token != TokenKind::user) || sign_in_page_for_downloads_) {
         // Slack answers an unauthenticated download with its sign-in page, status 200.
         a.content_type = "text/html; charset=utf-8";
         a.body = kSignInPage;

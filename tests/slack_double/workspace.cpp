@@ -98,6 +98,16 @@ std::vector<Message> Workspace::messages(const std::string &channel) const {
     return it == channels_.end() ? std::vector<Message>{} : it->second.messages;
 }
 
+void Workspace::serve_sign_in_page_for_downloads(bool on) {
+    std::lock_guard lock(mu_);
+    sign_in_page_for_downloads_ = on;
+}
+
+std::vector<File> Workspace::deleted_files() const {
+    std::lock_guard lock(mu_);
+    return deleted_files_;
+}
+
 std::vector<Message> Workspace::deleted_messages() const {
     std::lock_guard lock(mu_);
     return deleted_;
@@ -209,6 +219,7 @@ void Workspace::on_socket_text(int connection, const std::string &text) {
             Ack ack;
             ack.envelope_id = object->getValue<std::string>("envelope_id");
             ack.connection = connection;
+            ack.received_at = std::chrono::steady_clock::now();
             if (auto payload = object->getObject("payload")) ack.payload = to_json(payload);
             if (auto it = envelopes_.find(ack.envelope_id); it != envelopes_.end()) {
                 ack.known = true;
@@ -293,8 +304,9 @@ void Workspace::deliver_locked(Envelope &envelope, const std::string &reason) {
     frame->set("accepts_response_payload", false);
     frame->set("retry_attempt", envelope.attempt);
     frame->set("retry_reason", reason);
+    const auto sent_at = std::chrono::steady_clock::now();
     connection->send_text(to_json(frame));
-    deliveries_.push_back(Delivery{envelope.id, envelope.event_id, envelope.attempt, reason, connection->id()});
+    deliveries_.push_back(Delivery{envelope.id, envelope.event_id, envelope.attempt, reason, connection->id(), sent_at});
     if (scheduler_) {
         const std::string id = envelope.id;
         const int attempt = envelope.attempt;

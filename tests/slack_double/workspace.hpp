@@ -91,6 +91,8 @@ public:
     Message edit_message(const std::string &channel, const std::string &ts, const std::string &text);
     std::vector<Message> messages(const std::string &channel) const;
     std::vector<Message> deleted_messages() const;
+    std::vector<File> deleted_files() const;
+    void serve_sign_in_page_for_downloads(bool on);
     std::vector<Message> posted_messages() const;
     void rate_limit_next(const std::string &method, int n, int retry_after_seconds);
     void fail_next(const std::string &method, const std::string &error);
@@ -149,6 +151,8 @@ private:
     std::map<std::string, Channel> channels_;
     std::map<std::string, File> files_;
     std::vector<Message> deleted_;
+    std::vector<File> deleted_files_;
+    bool sign_in_page_for_downloads_ = false;
     std::vector<Message> posted_;
     std::map<std::string, RateLimit> rate_limits_;
     std::map<std::string, std::deque<std::string>> failures_;

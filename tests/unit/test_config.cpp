@@ -97,7 +97,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 25);
+    CHECK(paths.size() == 42);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});
@@ -194,7 +194,7 @@ database:
     REQUIRE(p.size() == 3);
     CHECK(p[0] ==
           "/etc/dlpd/dlpd.yaml:3: key 'databse': unknown key (did you mean 'database'? known sections: log, "
-          "plugins, engine, rules, database, slack, admin)");
+          "plugins, engine, rules, database, slack, policy, admin)");
     CHECK(p[1] ==
           "/etc/dlpd/dlpd.yaml:6: key 'database.pool': unknown key (known keys of database: url, pool_size, "
           "connect_timeout_seconds, store_message_text)");
@@ -233,7 +233,7 @@ rules: [a]
     CHECK(p[7] == "/etc/dlpd/dlpd.yaml:13: key 'rules': must be a mapping of keys (pack, poll_seconds), not a list");
     CHECK(problems_of("- a\n- b\n") ==
           std::vector<std::string>{"/etc/dlpd/dlpd.yaml:1: the configuration must be a mapping of sections (log, "
-                                   "plugins, engine, rules, database, slack, admin), not a list"});
+                                   "plugins, engine, rules, database, slack, policy, admin), not a list"});
 }
 
 TEST_CASE("a key with no value is a missing value, a duplicate key is refused", "[config]") {
@@ -305,6 +305,15 @@ database:
     CHECK(problems_of("slack:\n  api_url: ftp://x/\n").size() == 1);
     CHECK(problems_of("admin:\n  listen: 127.0.0.1:65536\n").size() == 1);
     CHECK(problems_of("admin:\n  listen: '[::]:443'\nslack:\n  api_url: http://localhost:1/\n").empty());
+}
+
+TEST_CASE("policy action lists are checked word by word", "[config]") {
+    auto p = problems_of("policy:\n  actions: delete,notify\n  actions_high: delete, shred\n  notice: loud\n");
+    REQUIRE(p.size() == 2);
+    CHECK(p[0] == "/etc/dlpd/dlpd.yaml:3: key 'policy.actions_high': unknown action 'shred' (expected delete, notify, "
+                  "alert, dry_run or none)");
+    CHECK(p[1].find("/etc/dlpd/dlpd.yaml:4: key 'policy.notice'") == 0);
+    CHECK(problems_of("policy:\n  actions: dry_run\n  actions_low: none\n").empty());
 }
 
 TEST_CASE("every problem in a file is reported, in file order", "[config]") {

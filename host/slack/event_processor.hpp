@@ -1,0 +1,99 @@
+// The worker side of the Slack pipeline: recorded events are read, scanned
+// (message text, then files through the extractors), judged by the policy,
+// acted on, recorded as incidents, and marked done in the store. An event
+// whose work is interrupted by shutdown stays pending and is done again at
+// the next start.
+//
+// Threads: enqueue() from any thread; `workers` threads do the work.
+#ifndef DLPD_HOST_SLACK_EVENT_PROCESSOR_HPP
+#define DLPD_HOST_SLACK_EVENT_PROCESSOR_HPP
+
+#include <Poco/JSON/Object.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "slack/message_actions.hpp"
+#include "slack/policy.hpp"
+#include "slack/slack_event.hpp"
+#include "slack/web_api.hpp"
+
+namespace dlpd {
+class Store;
+class ScanEngine;
+}  // namespace dlpd
+
+namespace dlpd::slack {
+
+struct ProcessorOptions {
+    int workers = 2;
+    uint64_t max_file_bytes = uint64_t{100} << 20;
+    PolicyOptions policy;
+    bool store_message_text = false;
+};
+
+struct EventJob {
+    std::string event_id;
+    Poco::JSON::Object::Ptr payload;
+};
+
+struct ProcessorCounters {
+    uint64_t processed = 0;  // events finished
+    uint64_t flagged = 0;    // events with findings
+    uint64_t incidents = 0;
+    uint64_t deleted = 0;
+    uint64_t failed = 0;     // events that could not be processed
+};
+
+class EventProcessor {
+public:
+    EventProcessor(Store &store, const ScanEngine &engine, WebApi &api, SelfIdentity self, ProcessorOptions options);
+    ~EventProcessor();
+    EventProcessor(const EventProcessor &) = delete;
+    EventProcessor &operator=(const EventProcessor &) = delete;
+
+    void start();
+    void enqueue(EventJob job);
+    // Stops taking work, lets the queue drain for up to `grace`, then
+    // interrupts what is left (it stays pending in the store) and joins.
+    // Returns how many events were left pending.
+    size_t stop(std::chrono::milliseconds grace);
+
+    ProcessorCounters counters() const;
+    size_t queued() const;
+
+    // Does one event now, on the calling thread (the workers use it).
+    void process(const EventJob &job);
+
+private:
+    void work();
+    // Returns false when the event must stay pending (interrupted).
+    bool handle_message(const EventJob &job, const SlackEvent &event);
+
+    Store &store_;
+    const ScanEngine &engine_;
+    WebApi &api_;
+    SelfIdentity self_;
+    ProcessorOptions options_;
+    MessageActions actions_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<EventJob> queue_;
+    size_t busy_ = 0;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+    ProcessorCounters counters_;
+};
+
+}  // namespace dlpd::slack
+
+#endif

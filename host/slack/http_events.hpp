@@ -1,0 +1,49 @@
+// HTTP Events mode (slack.mode: http): Slack POSTs each event to
+// http://slack.http_listen/slack/events. Every request's signature is checked
+// (v0 HMAC-SHA256 with the signing secret, five-minute window), then
+// url_verification is answered with its challenge and event_callback goes to
+// the EnvelopeSink; the 200 goes out once the event is durably recorded (a
+// 500 when it could not be, so Slack retries). GET /healthz answers "ok".
+//
+// Threads: one io thread; start() and stop() from the controlling thread.
+#ifndef DLPD_HOST_SLACK_HTTP_EVENTS_HPP
+#define DLPD_HOST_SLACK_HTTP_EVENTS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "slack/envelope.hpp"
+
+namespace dlpd::slack {
+
+struct HttpEventsOptions {
+    std::string listen = "127.0.0.1:3000";  // HOST:PORT; port 0 picks a free one
+    std::string signing_secret;
+    uint64_t max_body_bytes = uint64_t{1} << 20;
+    // For reading a request and writing its answer.
+    std::chrono::milliseconds request_timeout{10000};
+};
+
+class HttpEventsServer {
+public:
+    HttpEventsServer(EnvelopeSink &sink, HttpEventsOptions options);
+    ~HttpEventsServer();
+    HttpEventsServer(const HttpEventsServer &) = delete;
+    HttpEventsServer &operator=(const HttpEventsServer &) = delete;
+
+    // Binds and starts serving; returns the port. Throws std::runtime_error
+    // naming the address when it cannot bind.
+    uint16_t start();
+    void stop();
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dlpd::slack
+
+#endif

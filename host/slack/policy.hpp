@@ -1,0 +1,63 @@
+// What dlpd does about a message with findings, from the configuration:
+// actions by rule severity, channels in dry run or left alone, where the
+// notice goes and what it says. Pure: no I/O.
+#ifndef DLPD_HOST_SLACK_POLICY_HPP
+#define DLPD_HOST_SLACK_POLICY_HPP
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dlpd::slack {
+
+struct ActionSet {
+    bool delete_message = false;  // chat.delete with the user token
+    bool notify = false;          // tell the conversation (or the author)
+    bool alert = false;           // post to the security channel
+    bool dry_run = false;         // record and alert, touch nothing
+    bool operator==(const ActionSet &) const = default;
+};
+
+// "delete,notify" → ActionSet; unknown words go to `error`.
+ActionSet parse_action_list(std::string_view text, std::string &error);
+std::string to_string(const ActionSet &actions);
+
+enum class NoticePlace { in_place, ephemeral };  // the channel or thread it was in / the author only
+
+struct PolicyOptions {
+    ActionSet actions{true, true, false, false};  // default: delete and tell the channel
+    std::map<std::string, ActionSet> by_severity;  // overrides `actions` for rules of that severity
+    std::set<std::string> dry_run_channels;
+    std::set<std::string> ignored_channels;        // not scanned at all
+    NoticePlace notice_place = NoticePlace::in_place;
+    // Placeholders: {user} (a mention of the author), {rule}, {rules},
+    // {severity}, {masked}, {count}. Never the secret: {masked} is masked.
+    std::string notice_removed;  // after the message was deleted
+    std::string notice_kept;     // when it stays (notify without delete, or the delete failed)
+    std::string alert_channel;   // channel id for `alert`; empty: alerts are only logged
+};
+
+// One confirmed finding, as the policy sees it.
+struct PolicyFinding {
+    std::string rule;
+    std::string severity;
+    std::string masked;  // already masked
+};
+
+// The union of the actions for every finding's severity, then the channel's
+// dry run. An empty result means nothing is done but the record.
+ActionSet decide_actions(const PolicyOptions &policy, const std::string &channel,
+                         const std::vector<PolicyFinding> &findings);
+
+// The notice text with its placeholders filled; Slack's control characters
+// (&, <, >) in rule names and masks are escaped so nothing is read as markup.
+std::string render_notice(const std::string &template_text, const std::string &user,
+                          const std::vector<PolicyFinding> &findings);
+
+std::string escape_mrkdwn(std::string_view text);
+
+}  // namespace dlpd::slack
+
+#endif
