@@ -111,7 +111,9 @@ void EventProcessor::process(const EventJob &job) {
         log(LogLevel::error, kLog, "event " + job.event_id + " failed: " + e.what());
         failed = true;
     }
-    if (finished) {
+    if (finished && finisher_) {
+        finisher_(job.event_id, failed ? "failed" : "done");
+    } else if (finished) {
         try {
             store_.finish_event(job.event_id, failed ? "failed" : "done");
         } catch (const StoreError &e) {

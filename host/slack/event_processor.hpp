@@ -62,6 +62,11 @@ public:
 
     void start();
     void enqueue(EventJob job);
+    // Where "finished" marks go (the intake's group commit); unset, they are
+    // written to the store at once.
+    void set_finisher(std::function<void(const std::string &event_id, const std::string &status)> finisher) {
+        finisher_ = std::move(finisher);
+    }
     // Stops taking work, lets the queue drain for up to `grace`, then
     // interrupts what is left (it stays pending in the store) and joins.
     // Returns how many events were left pending.
@@ -84,6 +89,7 @@ private:
     SelfIdentity self_;
     ProcessorOptions options_;
     MessageActions actions_;
+    std::function<void(const std::string &, const std::string &)> finisher_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

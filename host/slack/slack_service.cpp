@@ -152,6 +152,9 @@ bool SlackService::start(const std::atomic<bool> &stop_flag) {
     options.store_message_text = p.config.database.store_message_text;
     p.processor = std::make_unique<EventProcessor>(p.store, p.engine, *p.api, p.self, options);
     p.intake = std::make_unique<EventIntake>(p.store, *p.processor);
+    p.processor->set_finisher([intake = p.intake.get()](const std::string &id, const std::string &status) {
+        intake->finish(id, status);
+    });
 
     // Events recorded and acknowledged by an earlier run but not finished.
     size_t resumed = 0;
@@ -215,9 +218,10 @@ void SlackService::stop() {
     p.started = false;
     if (p.socket_mode) p.socket_mode->stop();
     if (p.http_events) p.http_events->stop();
-    if (p.intake) p.intake->stop();
+    if (p.intake) p.intake->stop_accepting();
     size_t left = 0;
     if (p.processor) left = p.processor->stop(std::chrono::seconds(p.config.slack.shutdown_seconds));
+    if (p.intake) p.intake->stop();  // writes the last finished marks
     p.api->stop();
     if (left)
         log(LogLevel::warning, kLog,

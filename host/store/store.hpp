@@ -107,6 +107,11 @@ public:
     // event id is already recorded (a retry, or another replica has it).
     bool claim_event(const std::string &event_id, const std::string &payload);
     void finish_event(const std::string &event_id, const std::string &status);
+    // Claims and finishes many events in one transaction (one commit, one
+    // fsync): what the Slack intake does with everything that queued up
+    // while the previous commit ran. Returns, per claim, whether it was new.
+    std::vector<bool> record_events(const std::vector<std::pair<std::string, std::string>> &claims,
+                                    const std::vector<std::pair<std::string, std::string>> &finishes);
     // Forgets a recorded event, so it can be claimed again.
     void release_event(const std::string &event_id);
     std::vector<PendingEvent> pending_events(size_t limit = 1000);
