@@ -183,7 +183,11 @@ int command_patterns(const Args &args) {
     // with the incoming ones replacing those of the same name.
     PluginRegistry registry;
     for (const auto &dir : a.plugin_dirs.empty() ? default_plugin_dirs() : a.plugin_dirs) registry.load_directory(dir);
-    ScanEngine scratch(registry, a.plugin_settings);
+    // A check that runs once and exits has no use for the regex plugin's
+    // background Hyperscan build (which would still be running at exit).
+    auto settings = a.plugin_settings;
+    if (registry.find_by_name("regex")) settings["regex"].emplace("prefilter", std::vector<std::string>{"none"});
+    ScanEngine scratch(registry, settings);
     std::vector<std::string> problems(scratch.startup_problems());
     std::vector<Rule> merged;
     std::set<std::string> incoming_names;
