@@ -2,6 +2,8 @@
 // messages, edits, threads and files, and how it keeps its connection.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "slack_harness.hpp"
 
 using namespace dlpd;
@@ -368,4 +370,40 @@ TEST_CASE("policy: dry-run channels only record and alert, ephemeral notices go 
     CHECK(alerts[0].text.find("C0DRYRUN01") != std::string::npos);
     CHECK(alerts[0].text.find(kCard) == std::string::npos);
     CHECK(h.store->recent_incidents(10).size() == 2);
+}
+
+TEST_CASE("several Socket Mode connections each get events, and every event is handled once", "[slack][e2e]") {
+    HarnessOptions options;
+    options.configure = [](Config &c) { c.slack.connections = 3; };
+    SlackHarness h(options);
+    REQUIRE(h.slack.wait_for([&] { return h.slack.open_connections() == 3; }));
+    REQUIRE(SlackHarness::wait_until([&] { return h.service->state().detail.find("3 of 3") != std::string::npos; }));
+    for (int i = 0; i < 6; ++i)
+        h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "card " + kCard, "1700000030.00010" + std::to_string(i));
+    REQUIRE(h.slack.wait_for([&] { return h.slack.deleted_messages().size() == 6; }));
+    std::set<int> connections;
+    for (const auto &d : h.slack.deliveries()) connections.insert(d.connection);
+    CHECK(connections.size() == 3);
+    CHECK(h.slack.calls("apps.connections.open").size() == 3);
+    REQUIRE(h.wait_idle());
+    CHECK(h.store->recent_incidents(20).size() == 6);
+}
+
+TEST_CASE("a file larger than slack.max_file_bytes is not downloaded, and the log says why", "[slack][e2e]") {
+    HarnessOptions options;
+    options.configure = [](Config &c) { c.slack.max_file_bytes = 64; };
+    SlackHarness h(options);
+    REQUIRE(h.wait_connected());
+    File file;
+    file.id = "F0BIGFILE1";
+    file.name = "big.txt";
+    file.user = "U0ERIN0001";
+    file.channel = "C0SECRETS1";
+    file.content = std::string(1000, 'x') + "\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n";
+    h.slack.add_file(file);
+    h.slack.push_file_shared("F0BIGFILE1", "C0SECRETS1", "U0ERIN0001");
+    REQUIRE(h.slack.wait_for([&] { return h.slack.calls("files.info").size() == 1; }));
+    REQUIRE(h.wait_idle());
+    CHECK(h.slack.calls("file_download").empty());
+    CHECK(h.log.count("than slack.max_file_bytes") == 1);
 }
