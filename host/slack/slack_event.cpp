@@ -71,7 +71,10 @@ SlackMessage read_message(const Poco::JSON::Object::Ptr &m, const std::string &c
 
 }  // namespace
 
-void append_visible_text(const Poco::Dynamic::Var &value, std::string &out) {
+void append_visible_text(const Poco::Dynamic::Var &value, std::string &out, int depth) {
+    // Slack's blocks nest a few levels; a payload nested deeper than this is
+    // not a message anyone reads, and must not exhaust the stack.
+    if (depth > kMaxVisibleTextDepth) return;
     try {
         if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
             auto o = value.extract<Poco::JSON::Object::Ptr>();
@@ -80,12 +83,13 @@ void append_visible_text(const Poco::Dynamic::Var &value, std::string &out) {
                 if (v.isString()) {
                     if (visible_key(key)) add_part(out, v.extract<std::string>());
                 } else {
-                    append_visible_text(v, out);
+                    append_visible_text(v, out, depth + 1);
                 }
             }
         } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
             auto a = value.extract<Poco::JSON::Array::Ptr>();
-            for (size_t i = 0; a && i < a->size(); ++i) append_visible_text(a->get(static_cast<unsigned>(i)), out);
+            for (size_t i = 0; a && i < a->size(); ++i)
+                append_visible_text(a->get(static_cast<unsigned>(i)), out, depth + 1);
         }
     } catch (const std::exception &) {
         // A value of an unexpected shape adds nothing.

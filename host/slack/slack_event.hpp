@@ -61,8 +61,10 @@ struct SlackEvent {
 SlackEvent read_slack_event(const Poco::JSON::Object::Ptr &payload, const SelfIdentity &self);
 
 // The text a person reads in blocks or attachments: every text-like value
-// found walking the JSON (text, title, pretext, fallback, value, url, …).
-void append_visible_text(const Poco::Dynamic::Var &value, std::string &out);
+// found walking the JSON (text, title, pretext, fallback, value, url, …),
+// down to kMaxVisibleTextDepth levels.
+inline constexpr int kMaxVisibleTextDepth = 32;
+void append_visible_text(const Poco::Dynamic::Var &value, std::string &out, int depth = 0);
 
 FileRef read_file_object(const Poco::JSON::Object::Ptr &file);
 

@@ -392,42 +392,11 @@ bool Store::delete_rule(const std::string &name_in, const std::string &actor) {
 }
 
 bool Store::claim_event(const std::string &event_id, const std::string &payload) {
-    auto turn = impl_->write_turn();
-    Session s = impl_->session();
-    std::string id = event_id, body = payload, status = "pending";
-    int64_t at = now_ms();
-    int attempts = 0;
-    try {
-        int exists = 0;
-        s << "SELECT COUNT(*) FROM processed_events WHERE event_id = ?", use(id), into(exists), now;
-        if (exists > 0) return false;
-        s << "INSERT INTO processed_events (event_id, received_at, updated_at, status, attempts, payload) "
-             "VALUES (?, ?, ?, ?, ?, ?)",
-            use(id), use(at), use(at), use(status), use(attempts), use(body), now;
-        return true;
-    } catch (const Poco::Exception &e) {
-        // The primary key settles a race between replicas: the loser sees
-        // a duplicate key and must not act.
-        const std::string text = e.displayText();
-        if (text.find("UNIQUE") != std::string::npos || text.find("Duplicate") != std::string::npos ||
-            text.find("constraint") != std::string::npos)
-            return false;
-        impl_->fail("cannot record the event", e);
-    }
+    return record_events({{event_id, payload}}, {}).front();
 }
 
-void Store::finish_event(const std::string &event_id, const std::string &status_in) {
-    auto turn = impl_->write_turn();
-    Session s = impl_->session();
-    std::string id = event_id, status = status_in;
-    int64_t at = now_ms();
-    try {
-        s << "UPDATE processed_events SET status = ?, updated_at = ?, attempts = attempts + 1, "
-             "payload = CASE WHEN ? = 'done' THEN '' ELSE payload END WHERE event_id = ?",
-            use(status), use(at), use(status), use(id), now;
-    } catch (const Poco::Exception &e) {
-        impl_->fail("cannot update the event", e);
-    }
+void Store::finish_event(const std::string &event_id, const std::string &status) {
+    record_events({}, {{event_id, status}});
 }
 
 std::vector<bool> Store::record_events(const std::vector<std::pair<std::string, std::string>> &claims,
@@ -460,7 +429,8 @@ std::vector<bool> Store::record_events(const std::vector<std::pair<std::string, 
                     use(id), use(stamp), use(stamp), use(status), use(attempts), use(body), now;
                 claimed[i] = true;
             } catch (const Poco::Exception &e) {
-                // Another replica inserted it in between: its key wins.
+                // The primary key settles a race between replicas: the one
+                // that inserted second sees a duplicate key and must not act.
                 const std::string text = e.displayText();
                 if (text.find("UNIQUE") == std::string::npos && text.find("Duplicate") == std::string::npos &&
                     text.find("constraint") == std::string::npos)
@@ -486,7 +456,7 @@ std::vector<bool> Store::record_events(const std::vector<std::pair<std::string, 
                 s.rollback();
         } catch (const Poco::Exception &) {
         }
-        impl_->fail("cannot record events", e);
+        impl_->fail(claims.empty() ? "cannot update the event" : "cannot record the event", e);
     }
     return claimed;
 }

@@ -24,41 +24,6 @@
 
 namespace dlpd::test {
 
-// Every log line, kept thread-safe, for the secrecy checks.
-class SharedLog {
-public:
-    SharedLog() {
-        set_min_log_level(LogLevel::debug);
-        previous_ = set_log_sink([this](LogLevel level, std::string_view component, std::string_view message) {
-            std::lock_guard lock(mutex_);
-            lines_.push_back(std::string(log_level_name(level)) + " " + std::string(component) + ": " +
-                             std::string(message));
-        });
-    }
-    ~SharedLog() {
-        set_log_sink(previous_);
-        set_min_log_level(LogLevel::info);
-    }
-    std::string all() const {
-        std::lock_guard lock(mutex_);
-        std::string out;
-        for (const auto &l : lines_) out += l + "\n";
-        return out;
-    }
-    size_t count(const std::string &needle) const {
-        std::lock_guard lock(mutex_);
-        size_t n = 0;
-        for (const auto &l : lines_)
-            if (l.find(needle) != std::string::npos) ++n;
-        return n;
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::vector<std::string> lines_;
-    LogSink previous_;
-};
-
 // The double grants exactly the scopes the shipped app manifest asks for,
 // so every test also proves the manifest is enough.
 inline SlackDoubleOptions with_manifest_scopes(SlackDoubleOptions o) {
@@ -68,6 +33,20 @@ inline SlackDoubleOptions with_manifest_scopes(SlackDoubleOptions o) {
     for (const auto &s : scopes["bot"]) o.bot_scopes.push_back(s.as<std::string>());
     for (const auto &s : scopes["user"]) o.user_scopes.push_back(s.as<std::string>());
     return o;
+}
+
+// A file Erin shared in C0SECRETS1, as the double serves it.
+inline File shared_file(const std::string &id, const std::string &name, const std::string &content,
+                        const std::string &mimetype = "text/plain", const std::string &filetype = "text") {
+    File f;
+    f.id = id;
+    f.name = name;
+    f.mimetype = mimetype;
+    f.filetype = filetype;
+    f.user = "U0ERIN0001";
+    f.channel = "C0SECRETS1";
+    f.content = content;
+    return f;
 }
 
 struct HarnessOptions {
@@ -149,7 +128,7 @@ public:
         return out;
     }
 
-    SharedLog log;
+    LogCapture log{LogLevel::debug};  // every line, for the secrecy checks
     TempDir dir;
     SlackDouble slack;
     Config config;

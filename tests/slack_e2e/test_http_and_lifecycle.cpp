@@ -158,7 +158,7 @@ TEST_CASE("an event that cannot be recorded is not acknowledged, so Slack delive
 }
 
 TEST_CASE("dlpd run deletes through the double, and on SIGTERM closes its socket and exits 0", "[slack][e2e][process]") {
-    SharedLog quiet;
+    LogCapture quiet;  // this process's own lines (the double's client side) stay out of the output
     TempDir dir;
     SlackDouble slack;
     slack.start();
@@ -206,12 +206,7 @@ TEST_CASE("no token and no matched secret ever appears in the logs", "[slack][e2
     };
     SlackHarness h(options);
     REQUIRE(h.wait_connected());
-    File file;
-    file.id = "F0LOGS0001";
-    file.name = "creds.txt";
-    file.user = "U0ERIN0001";
-    file.channel = "C0SECRETS1";
-    file.content = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+    const File file = shared_file("F0LOGS0001", "creds.txt", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
     h.slack.add_file(file);
     h.slack.rate_limit_next("chat.delete", 1, 1);
     h.slack.fail_next("chat.postMessage", "not_in_channel");

@@ -46,6 +46,22 @@ TEST_CASE("a message's text, blocks and attachments are all read, and ts stays a
     CHECK(ev.message.text.find("rich_text") == std::string::npos);
 }
 
+TEST_CASE("text nested deeper than the limit is not read, so no payload can exhaust the stack", "[slack][event]") {
+    const std::string shallow = R"([{"type":"rich_text","elements":[{"type":"text","text":"near the top"}]}])";
+    Poco::JSON::Parser parser;
+    std::string out;
+    append_visible_text(parser.parse(shallow), out);
+    CHECK(out == "near the top");
+    out.clear();
+    std::string nested = R"({"text":"level 0","inner":)";
+    for (int i = 1; i <= 40; ++i) nested += R"({"text":"level )" + std::to_string(i) + R"(","inner":)";
+    nested += "null" + std::string(41, '}');
+    append_visible_text(Poco::JSON::Parser().parse(nested), out);
+    CHECK(out.find("level 0") != std::string::npos);
+    CHECK(out.find("level 32") != std::string::npos);
+    CHECK(out.find("level 33") == std::string::npos);
+}
+
 TEST_CASE("message_changed is read from event.message and acts on the original ts", "[slack][event]") {
     const auto ev = read(R"({"type":"message","subtype":"message_changed","channel":"C1","ts":"1700000009.000000",
         "message":{"type":"message","user":"U1","text":"new text","ts":"1700000001.000100"},

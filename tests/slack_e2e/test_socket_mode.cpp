@@ -119,17 +119,9 @@ TEST_CASE("a secret in blocks or attachments is found even when the text is harm
 TEST_CASE("a shared file with a secret is downloaded with the bot token, scanned and deleted", "[slack][e2e]") {
     SlackHarness h;
     REQUIRE(h.wait_connected());
-    File file;
-    file.id = "F0SECRET01";
-    file.name = "keys.env";
-    file.user = "U0ERIN0001";
-    file.channel = "C0SECRETS1";
-    file.content = "# staging\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n";
+    const File file = shared_file("F0SECRET01", "keys.env", "# staging\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n");
     h.slack.add_file(file);
-    File harmless = file;
-    harmless.id = "F0HARMLES1";
-    harmless.name = "notes.txt";
-    harmless.content = "nothing to see\n";
+    const File harmless = shared_file("F0HARMLES1", "notes.txt", "nothing to see\n");
     h.slack.add_file(harmless);
 
     h.slack.push_file_shared("F0HARMLES1", "C0SECRETS1", "U0ERIN0001");
@@ -150,12 +142,7 @@ TEST_CASE("a shared file with a secret is downloaded with the bot token, scanned
 TEST_CASE("a file in a message and its file_shared event are scanned once", "[slack][e2e]") {
     SlackHarness h;
     REQUIRE(h.wait_connected());
-    File file;
-    file.id = "F0TWICE001";
-    file.name = "card.txt";
-    file.user = "U0ERIN0001";
-    file.channel = "C0SECRETS1";
-    file.content = "charge " + kCard + "\n";
+    const File file = shared_file("F0TWICE001", "card.txt", "charge " + kCard + "\n");
     h.slack.add_file(file);
     h.slack.add_message({"C0SECRETS1", "1700000006.000100", "U0ERIN0001", "", "", "", ""});
     // A Slack Connect style stub: the file id only, so dlpd asks files.info.
@@ -176,14 +163,7 @@ TEST_CASE("a file in a message and its file_shared event are scanned once", "[sl
 TEST_CASE("a sign-in page served instead of a file is reported, not scanned as the file", "[slack][e2e]") {
     SlackHarness h;
     REQUIRE(h.wait_connected());
-    File file;
-    file.id = "F0PAGE0001";
-    file.name = "report.pdf";
-    file.mimetype = "application/pdf";
-    file.filetype = "pdf";
-    file.user = "U0ERIN0001";
-    file.channel = "C0SECRETS1";
-    file.content = "%PDF-1.4 card " + kCard;
+    const File file = shared_file("F0PAGE0001", "report.pdf", "%PDF-1.4 card " + kCard, "application/pdf", "pdf");
     h.slack.add_file(file);
     h.slack.serve_sign_in_page_for_downloads(true);
     h.slack.push_file_shared("F0PAGE0001", "C0SECRETS1", "U0ERIN0001");
@@ -394,12 +374,7 @@ TEST_CASE("a file larger than slack.max_file_bytes is not downloaded, and the lo
     options.configure = [](Config &c) { c.slack.max_file_bytes = 64; };
     SlackHarness h(options);
     REQUIRE(h.wait_connected());
-    File file;
-    file.id = "F0BIGFILE1";
-    file.name = "big.txt";
-    file.user = "U0ERIN0001";
-    file.channel = "C0SECRETS1";
-    file.content = std::string(1000, 'x') + "\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n";
+    const File file = shared_file("F0BIGFILE1", "big.txt", std::string(1000, 'x') + "\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n");
     h.slack.add_file(file);
     h.slack.push_file_shared("F0BIGFILE1", "C0SECRETS1", "U0ERIN0001");
     REQUIRE(h.slack.wait_for([&] { return h.slack.calls("files.info").size() == 1; }));

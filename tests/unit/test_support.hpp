@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -49,23 +50,42 @@ private:
     std::filesystem::path path_;
 };
 
-// Collects every log line while alive.
+// Collects every log line while alive. Safe while other threads log: the
+// log calls the sink under its own lock, and reads take this one. Given a
+// level, it also lowers the process's minimum log level to it (and sets it
+// back to info at the end).
 class LogCapture {
 public:
-    LogCapture() {
+    explicit LogCapture(std::optional<LogLevel> min_level = std::nullopt) : lowered_(min_level.has_value()) {
+        if (min_level) set_min_log_level(*min_level);
         previous_ = set_log_sink([this](LogLevel, std::string_view component, std::string_view message) {
+            std::lock_guard lock(mutex_);
             lines_.push_back(std::string(component) + ": " + std::string(message));
         });
     }
-    ~LogCapture() { set_log_sink(previous_); }
+    ~LogCapture() {
+        set_log_sink(previous_);
+        if (lowered_) set_min_log_level(LogLevel::info);
+    }
     std::string all() const {
+        std::lock_guard lock(mutex_);
         std::string out;
         for (const auto &l : lines_) out += l + "\n";
         return out;
     }
+    // How many lines contain `needle`.
+    size_t count(const std::string &needle) const {
+        std::lock_guard lock(mutex_);
+        size_t n = 0;
+        for (const auto &l : lines_)
+            if (l.find(needle) != std::string::npos) ++n;
+        return n;
+    }
 
 private:
+    bool lowered_;
     LogSink previous_;
+    mutable std::mutex mutex_;
     std::vector<std::string> lines_;
 };
 
