@@ -1,8 +1,8 @@
-#include "accounts.hpp"
+#include "admin/accounts.hpp"
 
 #include <chrono>
 
-#include "password_hash.hpp"
+#include "admin/password_hash.hpp"
 
 namespace dlpd {
 

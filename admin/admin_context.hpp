@@ -4,10 +4,10 @@
 #ifndef DLPD_ADMIN_ADMIN_CONTEXT_HPP
 #define DLPD_ADMIN_ADMIN_CONTEXT_HPP
 
-#include "admin_server.hpp"
-#include "session_keeper.hpp"
-#include "sign_in_throttle.hpp"
-#include "trial_scanner.hpp"
+#include "admin/admin_server.hpp"
+#include "admin/session_keeper.hpp"
+#include "admin/sign_in_throttle.hpp"
+#include "admin/trial_scanner.hpp"
 
 namespace dlpd {
 

@@ -1,13 +1,13 @@
-#include "admin_handler.hpp"
+#include "admin/admin_handler.hpp"
 
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/URI.h>
 
 #include <sstream>
 
-#include "html.hpp"
+#include "admin/html.hpp"
 #include "log.hpp"
-#include "password_hash.hpp"
+#include "admin/password_hash.hpp"
 
 namespace dlpd {
 

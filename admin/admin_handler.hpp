@@ -22,7 +22,7 @@
 #include <optional>
 #include <string>
 
-#include "admin_context.hpp"
+#include "admin/admin_context.hpp"
 
 namespace dlpd {
 

@@ -1,4 +1,4 @@
-#include "admin_server.hpp"
+#include "admin/admin_server.hpp"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
@@ -12,9 +12,9 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "admin_context.hpp"
+#include "admin/admin_context.hpp"
 #include "log.hpp"
-#include "router.hpp"
+#include "admin/router.hpp"
 
 namespace dlpd {
 

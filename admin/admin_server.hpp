@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "config.hpp"
-#include "plugin_registry.hpp"
-#include "rule_sync.hpp"
-#include "scan_engine.hpp"
+#include "config/config.hpp"
+#include "engine/plugin_registry.hpp"
+#include "runtime/rule_sync.hpp"
+#include "engine/scan_engine.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

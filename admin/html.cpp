@@ -1,10 +1,10 @@
-#include "html.hpp"
+#include "admin/html.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
-#include "session_keeper.hpp"
+#include "admin/session_keeper.hpp"
 
 namespace dlpd::html {
 

@@ -1,6 +1,6 @@
-#include "incident_filters.hpp"
+#include "admin/incident_filters.hpp"
 
-#include "html.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "admin_handler.hpp"
+#include "admin/admin_handler.hpp"
 
 namespace dlpd {
 

@@ -1,4 +1,4 @@
-#include "json_view.hpp"
+#include "admin/json_view.hpp"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
@@ -7,7 +7,7 @@
 
 #include <optional>
 
-#include "html.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

@@ -1,4 +1,4 @@
-#include "password_hash.hpp"
+#include "admin/password_hash.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,8 +1,8 @@
-#include "router.hpp"
+#include "admin/router.hpp"
 
 #include <Poco/URI.h>
 
-#include "handlers/handlers.hpp"
+#include "admin/handlers/handlers.hpp"
 
 namespace dlpd {
 

@@ -5,7 +5,7 @@
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
-#include "admin_context.hpp"
+#include "admin/admin_context.hpp"
 
 namespace dlpd {
 

@@ -1,7 +1,7 @@
-#include "session_keeper.hpp"
+#include "admin/session_keeper.hpp"
 
-#include "accounts.hpp"
-#include "password_hash.hpp"
+#include "admin/accounts.hpp"
+#include "admin/password_hash.hpp"
 
 namespace dlpd {
 

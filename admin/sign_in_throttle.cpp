@@ -1,4 +1,4 @@
-#include "sign_in_throttle.hpp"
+#include "admin/sign_in_throttle.hpp"
 
 namespace dlpd {
 

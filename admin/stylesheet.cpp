@@ -1,7 +1,7 @@
 // The admin's one stylesheet, compiled in so the binary serves it with no
 // files to install. No inline styles anywhere: the Content-Security-Policy
 // allows styles from this file only.
-#include "html.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

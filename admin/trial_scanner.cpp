@@ -1,4 +1,4 @@
-#include "trial_scanner.hpp"
+#include "admin/trial_scanner.hpp"
 
 #include <algorithm>
 

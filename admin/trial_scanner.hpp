@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 
 namespace dlpd {
 

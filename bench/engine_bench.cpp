@@ -56,13 +56,13 @@
 #include <string_view>
 #include <vector>
 
-#include "engine_setup.hpp"
-#include "plugin_instance.hpp"
-#include "plugin_registry.hpp"
-#include "rule_pack.hpp"
+#include "runtime/engine_setup.hpp"
+#include "engine/plugin_instance.hpp"
+#include "engine/plugin_registry.hpp"
+#include "engine/rule_pack.hpp"
 #include "hyperscan_prefilter.hpp"
 #include "rule_set.hpp"
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 
 #ifdef DLPD_HAVE_HYPERSCAN
 #include <hs.h>

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "document_writer.hpp"
-#include "plugin_instance.hpp"
-#include "plugin_registry.hpp"
+#include "engine/plugin_instance.hpp"
+#include "engine/plugin_registry.hpp"
 
 extern char **environ;
 

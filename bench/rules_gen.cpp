@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "bench_random.hpp"
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 
 #ifndef DLPD_SOURCE_DIR
 #define DLPD_SOURCE_DIR "."

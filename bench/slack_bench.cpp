@@ -38,10 +38,10 @@
 #include <mutex>
 #include <thread>
 
-#include "config.hpp"
-#include "engine_setup.hpp"
+#include "config/config.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 #include "slack/slack_service.hpp"
 #include "slack/web_api.hpp"
 #include "slack_double.hpp"

@@ -1,7 +1,7 @@
 // The audit log, newest first: rule changes, sign-ins, users added, reveals
 // and exports.
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

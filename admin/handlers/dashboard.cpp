@@ -4,8 +4,8 @@
 #include <chrono>
 #include <map>
 
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

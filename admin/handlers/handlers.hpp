@@ -3,7 +3,7 @@
 #ifndef DLPD_ADMIN_HANDLERS_HANDLERS_HPP
 #define DLPD_ADMIN_HANDLERS_HANDLERS_HPP
 
-#include "admin_handler.hpp"
+#include "admin/admin_handler.hpp"
 
 namespace dlpd {
 

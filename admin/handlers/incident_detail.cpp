@@ -8,11 +8,11 @@
 // nothing (the rule changed since), the text stays hidden rather than shown
 // whole. Revealing shows the kept text unmasked: admins only, by POST, and
 // each reveal is written to the audit log.
-#include "handlers/handlers.hpp"
-#include "handlers/rule_lookup.hpp"
-#include "html.hpp"
-#include "json_view.hpp"
-#include "masking.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/handlers/rule_lookup.hpp"
+#include "admin/html.hpp"
+#include "admin/json_view.hpp"
+#include "engine/masking.hpp"
 
 namespace dlpd {
 

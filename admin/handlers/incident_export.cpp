@@ -2,10 +2,10 @@
 // admin.export_max_rows rows. Masked matches only. A cell that a
 // spreadsheet would read as a formula (starting with = + - @, tab or CR) is
 // prefixed with a quote.
-#include "csv_cell.hpp"
-#include "handlers/handlers.hpp"
-#include "html.hpp"
-#include "incident_filters.hpp"
+#include "admin/csv_cell.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
+#include "admin/incident_filters.hpp"
 
 namespace dlpd {
 

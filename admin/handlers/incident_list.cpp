@@ -1,9 +1,9 @@
 // The incidents: newest first, filtered by time range, channel, user, rule
 // and action result, paged by admin.page_size. Only masked matches here.
-#include "handlers/handlers.hpp"
-#include "html.hpp"
-#include "incident_filters.hpp"
-#include "json_view.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
+#include "admin/incident_filters.hpp"
+#include "admin/json_view.hpp"
 
 namespace dlpd {
 

@@ -1,8 +1,8 @@
 // Enabling, disabling and deleting a pattern. Like a save, each change goes
 // through the store (revision bump, audit log) and then RuleSync::notify().
-#include "handlers/handlers.hpp"
-#include "handlers/rule_lookup.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/handlers/rule_lookup.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

@@ -8,9 +8,9 @@
 #include <map>
 #include <sstream>
 
-#include "handlers/handlers.hpp"
-#include "handlers/rule_lookup.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/handlers/rule_lookup.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

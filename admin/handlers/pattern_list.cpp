@@ -1,8 +1,8 @@
 // The patterns: a list with search (name, description, pattern) and
 // filters (enabled, severity), paged; admins get the edit links and the
 // enable/disable buttons.
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

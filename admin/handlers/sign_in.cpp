@@ -2,10 +2,10 @@
 // to, so it carries a random token that must equal a SameSite=Strict cookie
 // set with the form (a double-submit token): another site can neither read
 // the cookie nor make the browser send it.
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 #include "log.hpp"
-#include "password_hash.hpp"
+#include "admin/password_hash.hpp"
 
 namespace dlpd {
 

@@ -1,7 +1,7 @@
 // The stylesheet and the icon (compiled in), and the page for any path the
 // router does not know.
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

@@ -1,8 +1,8 @@
 // The admin users: a list, and a form to add one (admins only). Adding goes
 // through add_account(), the same checks as `dlpd user add`.
-#include "accounts.hpp"
-#include "handlers/handlers.hpp"
-#include "html.hpp"
+#include "admin/accounts.hpp"
+#include "admin/handlers/handlers.hpp"
+#include "admin/html.hpp"
 
 namespace dlpd {
 

@@ -6,12 +6,12 @@
 #include <csignal>
 #include <iostream>
 
-#include "accounts.hpp"
-#include "admin_server.hpp"
-#include "commands.hpp"
-#include "engine_setup.hpp"
+#include "admin/accounts.hpp"
+#include "admin/admin_server.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
-#include "store_startup.hpp"
+#include "runtime/store_startup.hpp"
 
 namespace dlpd {
 

@@ -2,9 +2,9 @@
 // refused and why.
 #include <iostream>
 
-#include "commands.hpp"
-#include "engine_setup.hpp"
-#include "plugin_registry.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
+#include "engine/plugin_registry.hpp"
 
 namespace dlpd {
 

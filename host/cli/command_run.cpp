@@ -9,14 +9,14 @@
 #include <iostream>
 #include <thread>
 
-#include "accounts.hpp"
-#include "admin_server.hpp"
-#include "commands.hpp"
-#include "engine_setup.hpp"
+#include "admin/accounts.hpp"
+#include "admin/admin_server.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
-#include "rule_sync.hpp"
+#include "runtime/rule_sync.hpp"
 #include "slack/slack_service.hpp"
-#include "store_startup.hpp"
+#include "runtime/store_startup.hpp"
 
 namespace dlpd {
 

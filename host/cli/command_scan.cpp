@@ -5,10 +5,10 @@
 #include <iterator>
 #include <sstream>
 
-#include "commands.hpp"
-#include "engine_setup.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
-#include "report_writer.hpp"
+#include "report/report_writer.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <set>
 
-#include "commands.hpp"
-#include "engine_setup.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

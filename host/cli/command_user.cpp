@@ -3,9 +3,9 @@
 // (first line), never from the command line, where other users could see it.
 #include <iostream>
 
-#include "accounts.hpp"
-#include "commands.hpp"
-#include "engine_setup.hpp"
+#include "admin/accounts.hpp"
+#include "cli/commands.hpp"
+#include "runtime/engine_setup.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

@@ -1,6 +1,6 @@
 // The dlpd command-line commands. Each returns the process exit code.
-#ifndef DLPD_HOST_COMMANDS_HPP
-#define DLPD_HOST_COMMANDS_HPP
+#ifndef DLPD_HOST_CLI_COMMANDS_HPP
+#define DLPD_HOST_CLI_COMMANDS_HPP
 
 #include <string>
 #include <vector>

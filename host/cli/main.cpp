@@ -2,7 +2,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "commands.hpp"
+#include "cli/commands.hpp"
 
 #ifndef DLPD_VERSION_STRING
 #define DLPD_VERSION_STRING "0.0.0"

@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,9 +7,9 @@
 #include <optional>
 #include <sstream>
 
-#include "config_schema.hpp"
-#include "config_text.hpp"
-#include "plugin_registry.hpp"
+#include "config/config_schema.hpp"
+#include "config/config_text.hpp"
+#include "engine/plugin_registry.hpp"
 
 namespace dlpd {
 

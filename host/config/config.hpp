@@ -4,8 +4,8 @@
 // problem is reported with the file, the line and the key, all of them at
 // once. Secrets (Slack tokens, the signing secret, the database password)
 // never appear in a message: "the value" stands in for them.
-#ifndef DLPD_HOST_CONFIG_HPP
-#define DLPD_HOST_CONFIG_HPP
+#ifndef DLPD_HOST_CONFIG_CONFIG_HPP
+#define DLPD_HOST_CONFIG_CONFIG_HPP
 
 #include <cstdint>
 #include <filesystem>
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "log.hpp"
-#include "plugin_instance.hpp"
+#include "engine/plugin_instance.hpp"
 
 namespace dlpd {
 

@@ -1,12 +1,12 @@
-#include "config_schema.hpp"
+#include "config/config_schema.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <type_traits>
 
-#include "config_text.hpp"
-#include "slack/policy.hpp"
-#include "store/database_url.hpp"
+#include "config/config_text.hpp"
+#include "policy/policy.hpp"
+#include "config/database_url.hpp"
 
 namespace dlpd {
 

@@ -1,15 +1,15 @@
 // Internal to config*.cpp: looking keys up in the schema (config_schema())
 // and putting a value's text into its Config field, the one conversion used
 // both for the built-in defaults and for a file's values.
-#ifndef DLPD_HOST_CONFIG_SCHEMA_HPP
-#define DLPD_HOST_CONFIG_SCHEMA_HPP
+#ifndef DLPD_HOST_CONFIG_CONFIG_SCHEMA_HPP
+#define DLPD_HOST_CONFIG_CONFIG_SCHEMA_HPP
 
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "config.hpp"
+#include "config/config.hpp"
 
 namespace dlpd {
 

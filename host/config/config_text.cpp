@@ -1,4 +1,4 @@
-#include "config_text.hpp"
+#include "config/config_text.hpp"
 
 #include <algorithm>
 #include <charconv>

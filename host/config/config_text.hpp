@@ -1,8 +1,8 @@
 // The text-level pieces of reading dlpd.yaml: ${VAR} substitution, the
 // shape checks of addresses and URLs, and hints for messages. Internal to
 // config.cpp; separate so each can be tested and read on its own.
-#ifndef DLPD_HOST_CONFIG_TEXT_HPP
-#define DLPD_HOST_CONFIG_TEXT_HPP
+#ifndef DLPD_HOST_CONFIG_CONFIG_TEXT_HPP
+#define DLPD_HOST_CONFIG_CONFIG_TEXT_HPP
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "database_url.hpp"
+#include "config/database_url.hpp"
 
 #include <charconv>
 

@@ -1,8 +1,8 @@
 // database.url: "sqlite:PATH" or "mysql://USER:PASS@HOST:PORT/DB". The
 // password lives only in this struct and the connection string handed to
 // the driver; everything printable goes through redacted().
-#ifndef DLPD_HOST_STORE_DATABASE_URL_HPP
-#define DLPD_HOST_STORE_DATABASE_URL_HPP
+#ifndef DLPD_HOST_CONFIG_DATABASE_URL_HPP
+#define DLPD_HOST_CONFIG_DATABASE_URL_HPP
 
 #include <cstdint>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "masking.hpp"
+#include "engine/masking.hpp"
 
 namespace dlpd {
 

@@ -1,7 +1,7 @@
 // How matched content is shown to people: masked, never whole, unless an
 // explicit reveal was asked for by someone allowed to.
-#ifndef DLPD_HOST_MASKING_HPP
-#define DLPD_HOST_MASKING_HPP
+#ifndef DLPD_HOST_ENGINE_MASKING_HPP
+#define DLPD_HOST_ENGINE_MASKING_HPP
 
 #include <string>
 #include <string_view>

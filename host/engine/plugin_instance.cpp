@@ -1,4 +1,4 @@
-#include "plugin_instance.hpp"
+#include "engine/plugin_instance.hpp"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // Host-side glue for calling into a loaded plugin: the emitter the host
 // hands to plugins, configured instances, and the guard around every call.
-#ifndef DLPD_HOST_PLUGIN_INSTANCE_HPP
-#define DLPD_HOST_PLUGIN_INSTANCE_HPP
+#ifndef DLPD_HOST_ENGINE_PLUGIN_INSTANCE_HPP
+#define DLPD_HOST_ENGINE_PLUGIN_INSTANCE_HPP
 
 #include <dlpd/plugin.h>
 
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin_registry.hpp"
+#include "engine/plugin_registry.hpp"
 
 namespace dlpd {
 

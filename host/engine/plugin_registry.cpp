@@ -1,4 +1,4 @@
-#include "plugin_registry.hpp"
+#include "engine/plugin_registry.hpp"
 
 #include <dlfcn.h>
 

@@ -3,8 +3,8 @@
 // keeps the libraries loaded until the process exits. A plugin that cannot be
 // used is refused with one message naming the file and the reason; the
 // others still load.
-#ifndef DLPD_HOST_PLUGIN_REGISTRY_HPP
-#define DLPD_HOST_PLUGIN_REGISTRY_HPP
+#ifndef DLPD_HOST_ENGINE_PLUGIN_REGISTRY_HPP
+#define DLPD_HOST_ENGINE_PLUGIN_REGISTRY_HPP
 
 #include <dlpd/plugin.h>
 

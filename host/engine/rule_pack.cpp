@@ -1,4 +1,4 @@
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 
 #include <yaml-cpp/yaml.h>
 

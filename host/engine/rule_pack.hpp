@@ -2,8 +2,8 @@
 // rules. Loading checks the shape of every rule and reports every problem
 // with the file, the line and the rule; compiling the patterns and checking
 // the examples is the engine's job (it asks the detector plugins).
-#ifndef DLPD_HOST_RULE_PACK_HPP
-#define DLPD_HOST_RULE_PACK_HPP
+#ifndef DLPD_HOST_ENGINE_RULE_PACK_HPP
+#define DLPD_HOST_ENGINE_RULE_PACK_HPP
 
 #include <filesystem>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -5,8 +5,8 @@
 //
 // Thread-safe: scan() may run on many threads at once, and set_rules() may
 // replace the rules while scans run (they finish on the rules they began with).
-#ifndef DLPD_HOST_SCAN_ENGINE_HPP
-#define DLPD_HOST_SCAN_ENGINE_HPP
+#ifndef DLPD_HOST_ENGINE_SCAN_ENGINE_HPP
+#define DLPD_HOST_ENGINE_SCAN_ENGINE_HPP
 
 #include <atomic>
 #include <cstdint>
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "log.hpp"
-#include "plugin_instance.hpp"
-#include "rule_pack.hpp"
+#include "engine/plugin_instance.hpp"
+#include "engine/rule_pack.hpp"
 
 namespace dlpd {
 

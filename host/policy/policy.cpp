@@ -1,4 +1,4 @@
-#include "slack/policy.hpp"
+#include "policy/policy.hpp"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 // What dlpd does about a message with findings, from the configuration:
 // actions by rule severity, channels in dry run or left alone, where the
 // notice goes and what it says. Pure: no I/O.
-#ifndef DLPD_HOST_SLACK_POLICY_HPP
-#define DLPD_HOST_SLACK_POLICY_HPP
+#ifndef DLPD_HOST_POLICY_POLICY_HPP
+#define DLPD_HOST_POLICY_POLICY_HPP
 
 #include <map>
 #include <set>

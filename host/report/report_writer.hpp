@@ -1,16 +1,16 @@
 // The outputs of `dlpd scan`: text for people, JSON lines for scripts, and
 // SARIF 2.1.0 for code-scanning tools. Matches are masked unless reveal is
 // set. Writers only format; they never decide what was found.
-#ifndef DLPD_HOST_REPORT_WRITER_HPP
-#define DLPD_HOST_REPORT_WRITER_HPP
+#ifndef DLPD_HOST_REPORT_REPORT_WRITER_HPP
+#define DLPD_HOST_REPORT_REPORT_WRITER_HPP
 
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "rule_pack.hpp"
-#include "scan_engine.hpp"
+#include "engine/rule_pack.hpp"
+#include "engine/scan_engine.hpp"
 
 namespace dlpd {
 

@@ -1,4 +1,4 @@
-#include "engine_setup.hpp"
+#include "runtime/engine_setup.hpp"
 
 #ifndef DLPD_INSTALL_DATA_DIR_ABSOLUTE
 #define DLPD_INSTALL_DATA_DIR_ABSOLUTE "/usr/local/share/dlpd"

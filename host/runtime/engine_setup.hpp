@@ -2,8 +2,8 @@
 // places, an engine with instances of them configured, and a rule pack
 // installed and its examples checked. Problems are collected as messages for
 // the CLI.
-#ifndef DLPD_HOST_ENGINE_SETUP_HPP
-#define DLPD_HOST_ENGINE_SETUP_HPP
+#ifndef DLPD_HOST_RUNTIME_ENGINE_SETUP_HPP
+#define DLPD_HOST_RUNTIME_ENGINE_SETUP_HPP
 
 #include <filesystem>
 #include <map>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "plugin_registry.hpp"
-#include "rule_pack.hpp"
-#include "scan_engine.hpp"
+#include "config/config.hpp"
+#include "engine/plugin_registry.hpp"
+#include "engine/rule_pack.hpp"
+#include "engine/scan_engine.hpp"
 
 namespace dlpd {
 

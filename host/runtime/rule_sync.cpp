@@ -1,6 +1,6 @@
-#include "rule_sync.hpp"
+#include "runtime/rule_sync.hpp"
 
-#include "engine_setup.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
 
 namespace dlpd {

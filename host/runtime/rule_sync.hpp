@@ -3,8 +3,8 @@
 // noticed by polling the store's rule revision. Compiling happens on this
 // object's thread, off the scanning threads, and the engine swaps the new set
 // in atomically.
-#ifndef DLPD_HOST_RULE_SYNC_HPP
-#define DLPD_HOST_RULE_SYNC_HPP
+#ifndef DLPD_HOST_RUNTIME_RULE_SYNC_HPP
+#define DLPD_HOST_RUNTIME_RULE_SYNC_HPP
 
 #include <atomic>
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

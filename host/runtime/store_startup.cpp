@@ -1,4 +1,4 @@
-#include "store_startup.hpp"
+#include "runtime/store_startup.hpp"
 
 #include <random>
 #include <thread>

@@ -2,15 +2,15 @@
 // exponential backoff while the database is not there yet (it may start
 // after dlpd); apply migrations; and on a store with no rules at all, seed
 // it from the starter pack so a first start scans with something.
-#ifndef DLPD_HOST_STORE_STARTUP_HPP
-#define DLPD_HOST_STORE_STARTUP_HPP
+#ifndef DLPD_HOST_RUNTIME_STORE_STARTUP_HPP
+#define DLPD_HOST_RUNTIME_STORE_STARTUP_HPP
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <vector>
 
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {

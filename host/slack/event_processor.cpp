@@ -3,10 +3,10 @@
 #include <map>
 #include <set>
 
-#include "json_text.hpp"
+#include "engine/utf8_text.hpp"
 #include "log.hpp"
-#include "masking.hpp"
-#include "scan_engine.hpp"
+#include "engine/masking.hpp"
+#include "engine/scan_engine.hpp"
 #include "slack/file_fetch.hpp"
 #include "store/store.hpp"
 
@@ -186,8 +186,11 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         in.severity = f.severity;
         in.match = f.match;
         in.message_text = message_text;
-        in.actions = "{\"planned\":" + json_string(to_string(actions)) + ",\"edited\":" +
-                     (message.edited ? "true" : "false") + ",\"path\":" + json_string(f.path) + "}";
+        Poco::JSON::Object planned = json_object();
+        planned.set("planned", to_string(actions));
+        planned.set("edited", message.edited);
+        planned.set("path", valid_utf8(f.path));  // a zip member's name can be any bytes
+        in.actions = json_text(planned);
         in.action_results = report.json();
         const int64_t id = store_.record_incident(in);
         ids += (ids.empty() ? "#" : ", #") + std::to_string(id);

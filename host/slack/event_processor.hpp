@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "slack/message_actions.hpp"
-#include "slack/policy.hpp"
+#include "policy/policy.hpp"
 #include "slack/slack_event.hpp"
 #include "slack/web_api.hpp"
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "json_text.hpp"
 
 namespace dlpd::slack {
 
@@ -24,7 +23,9 @@ bool looks_like_sign_in_page(const std::string &content_type, const std::string 
 FetchedFile fetch_file(WebApi &api, FileRef file, uint64_t max_bytes) {
     FetchedFile out;
     if (file.needs_info() || file.mode == "file_access") {
-        ApiResult info = api.call("files.info", "{\"file\":" + json_string(file.id) + "}", Token::bot);
+        Poco::JSON::Object args = json_object();
+        args.set("file", file.id);
+        ApiResult info = api.call("files.info", args, Token::bot);
         if (!info.ok) {
             out.file = file;
             out.interrupted = info.error == "stopping";

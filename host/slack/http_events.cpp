@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "json_text.hpp"
+#include "slack/web_api.hpp"
 #include "log.hpp"
 #include "slack/request_signature.hpp"
 
@@ -93,8 +93,9 @@ private:
         if (type == "url_verification") {
             const std::string challenge = payload->optValue<std::string>("challenge", "");
             log(LogLevel::info, kLog, "answered Slack's url_verification");
-            return write(make_response(http::status::ok, "application/json",
-                                       "{\"challenge\":" + json_string(challenge) + "}", version),
+            Poco::JSON::Object answer = json_object();
+            answer.set("challenge", challenge);
+            return write(make_response(http::status::ok, "application/json", json_text(answer), version),
                          keep_alive);
         }
         Envelope envelope;

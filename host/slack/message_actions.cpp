@@ -1,6 +1,5 @@
 #include "slack/message_actions.hpp"
 
-#include "json_text.hpp"
 #include "log.hpp"
 
 namespace dlpd::slack {
@@ -32,12 +31,9 @@ std::string hint_for(const std::string &action, const std::string &error) {
 }  // namespace
 
 std::string ActionReport::json() const {
-    std::string out = "{";
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-        if (i) out += ',';
-        out += json_string(outcomes[i].action) + ":" + json_string(outcomes[i].result);
-    }
-    return out + "}";
+    Poco::JSON::Object out = json_object();
+    for (const auto &o : outcomes) out.set(o.action, o.result);
+    return json_text(out);
 }
 
 void MessageActions::explain_once(const std::string &key, const std::string &text) {
@@ -72,14 +68,16 @@ ActionReport MessageActions::apply(const ActionSet &actions, const SlackMessage 
     ActionReport report;
     if (actions.delete_message) {
         if (!message.ts.empty()) {
-            const auto r = api_.call("chat.delete",
-                                     "{\"channel\":" + json_string(message.channel) + ",\"ts\":" + json_string(message.ts) +
-                                         "}",
-                                     Token::user);
+            Poco::JSON::Object args = json_object();
+            args.set("channel", message.channel);
+            args.set("ts", message.ts);
+            const auto r = api_.call("chat.delete", args, Token::user);
             report.deleted = record("delete", r, report).ok;
         }
         for (const auto &file : files) {
-            const auto r = api_.call("files.delete", "{\"file\":" + json_string(file) + "}", Token::user);
+            Poco::JSON::Object args = json_object();
+            args.set("file", file);
+            const auto r = api_.call("files.delete", args, Token::user);
             const bool ok = record("delete_file", r, report).ok;
             if (message.ts.empty()) report.deleted = report.deleted || ok;
         }
@@ -87,12 +85,15 @@ ActionReport MessageActions::apply(const ActionSet &actions, const SlackMessage 
     if (actions.notify && !message.channel.empty()) {
         const std::string text =
             render_notice(report.deleted ? policy_.notice_removed : policy_.notice_kept, message.user, findings);
-        std::string body = "{\"channel\":" + json_string(message.channel) + ",\"text\":" + json_string(text);
-        if (!message.thread_ts.empty()) body += ",\"thread_ts\":" + json_string(message.thread_ts);
+        Poco::JSON::Object args = json_object();
+        args.set("channel", message.channel);
+        args.set("text", text);
+        if (!message.thread_ts.empty()) args.set("thread_ts", message.thread_ts);
         const bool ephemeral = policy_.notice_place == NoticePlace::ephemeral && !message.user.empty();
-        if (ephemeral) body += ",\"user\":" + json_string(message.user);
-        body += ",\"unfurl_links\":false,\"unfurl_media\":false}";
-        record("notify", api_.call(ephemeral ? "chat.postEphemeral" : "chat.postMessage", body, Token::bot), report);
+        if (ephemeral) args.set("user", message.user);
+        args.set("unfurl_links", false);
+        args.set("unfurl_media", false);
+        record("notify", api_.call(ephemeral ? "chat.postEphemeral" : "chat.postMessage", args, Token::bot), report);
     }
     return report;
 }
@@ -111,12 +112,11 @@ ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vect
         return {"alert", true, "logged"};
     }
     ActionReport ignored;
-    return record("alert",
-                  api_.call("chat.postMessage",
-                            "{\"channel\":" + json_string(policy_.alert_channel) + ",\"text\":" + json_string(text) +
-                                ",\"unfurl_links\":false}",
-                            Token::bot),
-                  ignored);
+    Poco::JSON::Object args = json_object();
+    args.set("channel", policy_.alert_channel);
+    args.set("text", text);
+    args.set("unfurl_links", false);
+    return record("alert", api_.call("chat.postMessage", args, Token::bot), ignored);
 }
 
 }  // namespace dlpd::slack

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "slack/policy.hpp"
+#include "policy/policy.hpp"
 #include "slack/slack_event.hpp"
 #include "slack/web_api.hpp"
 

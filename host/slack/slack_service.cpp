@@ -3,9 +3,9 @@
 #include <set>
 #include <thread>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "log.hpp"
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 #include "slack/event_intake.hpp"
 #include "slack/event_processor.hpp"
 #include "slack/http_events.hpp"

@@ -23,7 +23,6 @@
 #include <thread>
 #include <vector>
 
-#include "json_text.hpp"
 #include "log.hpp"
 #include "slack/tls.hpp"
 
@@ -46,6 +45,13 @@ bool unrecoverable_open_error(const std::string &code) {
                                                 "access_denied",   "forbidden_team",         "missing_scope",
                                                 "invalid_arguments"};
     return codes.count(code) > 0;
+}
+
+// Socket Mode's acknowledgement of one envelope: {"envelope_id": id}.
+std::string ack_frame(const std::string &envelope_id) {
+    Poco::JSON::Object ack = json_object();
+    ack.set("envelope_id", envelope_id);
+    return json_text(ack);
 }
 
 }  // namespace
@@ -484,7 +490,7 @@ void SocketModeClient::Impl::on_text(const std::shared_ptr<Session> &session, co
     if (type != "events_api") {
         // Interactive and slash-command payloads are not dlpd's; acknowledge
         // so the user is not shown an error.
-        session->send(std::string("{\"envelope_id\":") + json_string(envelope_id) + "}");
+        session->send(ack_frame(envelope_id));
         log(LogLevel::debug, kLog, where + "acknowledged a '" + type + "' envelope dlpd does not use");
         return;
     }
@@ -500,7 +506,7 @@ void SocketModeClient::Impl::on_text(const std::shared_ptr<Session> &session, co
     }
     if (!envelope.payload) {
         log(LogLevel::warning, kLog, where + "skipped an events_api envelope without a payload object");
-        session->send(std::string("{\"envelope_id\":") + json_string(envelope_id) + "}");
+        session->send(ack_frame(envelope_id));
         return;
     }
     std::ostringstream payload_text;
@@ -510,7 +516,7 @@ void SocketModeClient::Impl::on_text(const std::shared_ptr<Session> &session, co
     sink_.accept(std::move(envelope), [this, weak, envelope_id](IntakeResult result) {
         if (!should_acknowledge(result)) return;  // Slack will redeliver it
         net::post(ioc_, [weak, envelope_id] {
-            if (auto s = weak.lock()) s->send(std::string("{\"envelope_id\":") + json_string(envelope_id) + "}");
+            if (auto s = weak.lock()) s->send(ack_frame(envelope_id));
         });
     });
 }

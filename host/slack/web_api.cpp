@@ -3,6 +3,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <random>
+#include <sstream>
 
 namespace dlpd::slack {
 
@@ -72,6 +73,12 @@ ApiResult stopped(ApiResult result, const std::string &method) {
 }
 
 }  // namespace
+
+std::string json_text(const Poco::JSON::Object &object) {
+    std::ostringstream out;
+    object.stringify(out);
+    return out.str();
+}
 
 ApiResult WebApi::call(const std::string &method, const std::string &json_body, Token token) {
     ApiResult result;

@@ -50,12 +50,23 @@ struct ApiResult {
     std::string string_field(const std::string &name) const;
 };
 
+// An object as compact JSON text: what every request body and Socket Mode
+// ack is made of.
+std::string json_text(const Poco::JSON::Object &object);
+
+// An empty object that writes its keys in the order they were set.
+inline Poco::JSON::Object json_object() { return Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
 class WebApi {
 public:
     explicit WebApi(WebApiOptions options);
 
     // Calls METHOD with json_body (a JSON object's text) and the token.
     ApiResult call(const std::string &method, const std::string &json_body, Token token);
+    // The same with the arguments as an object, written by Poco's JSON writer.
+    ApiResult call(const std::string &method, const Poco::JSON::Object &arguments, Token token) {
+        return call(method, json_text(arguments), token);
+    }
 
     // GET a file's URL with the token as Bearer (Slack's url_private), with
     // the same retries. Throws HttpError when no answer came.

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/database_url.hpp"
+#include "config/database_url.hpp"
 
 namespace dlpd {
 

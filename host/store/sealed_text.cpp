@@ -1,4 +1,4 @@
-#include "sealed_text.hpp"
+#include "store/sealed_text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 #include "store/admin_records.hpp"
-#include "store/database_url.hpp"
+#include "config/database_url.hpp"
 
 namespace dlpd {
 

@@ -1,19 +1,67 @@
-// For the store's own source files only: what store.cpp shares with the
-// files that define further Store members (store/admin_queries.cpp), so that
-// Poco stays out of store.hpp and each file keeps to one kind of record.
+// For the store's own source files only: the Store's private state and what
+// every file that defines Store members shares (store.cpp: opening,
+// migrations, the audit log; rule_records.cpp, event_records.cpp,
+// incident_records.cpp, admin_queries.cpp: one kind of record each), so that
+// Poco stays out of store.hpp.
 #ifndef DLPD_HOST_STORE_STORE_INTERNAL_HPP
 #define DLPD_HOST_STORE_STORE_INTERNAL_HPP
 
 #include <Poco/Data/AbstractBinding.h>
 #include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "store/store.hpp"
 
+namespace dlpd {
+
+struct Store::Impl {
+    DatabaseUrl url;
+    StoreOptions options;
+    std::unique_ptr<Poco::Data::SessionPool> pool;
+    std::string seal_key;         // empty: message text is kept in clear (when kept at all)
+    std::string fingerprint_key;  // loaded or created at first use
+    std::mutex key_mutex;
+    // SQLite allows one writer at a time, and a writer that finds another
+    // sleeps in SQLite's busy handler (1, 2, 5, 10 ms …). The hot writers of
+    // this process (events and incidents) queue here instead, and are handed
+    // the lock the moment it is free. MySQL needs no such thing.
+    std::mutex sqlite_writer;
+    std::unique_lock<std::mutex> write_turn() {
+        return url.dialect == DatabaseUrl::Dialect::sqlite ? std::unique_lock<std::mutex>(sqlite_writer)
+                                                           : std::unique_lock<std::mutex>();
+    }
+
+    // Replaces the password wherever a driver message might repeat it.
+    std::string scrub(std::string message) const;
+
+    // Throws a StoreError naming the database (password redacted).
+    [[noreturn]] void fail(const std::string &what, const Poco::Exception &e) const;
+
+    // A pooled session, set up for the dialect.
+    Poco::Data::Session session();
+
+    // The HMAC key for match fingerprints: DLPD_FINGERPRINT_KEY, else one
+    // random key per database, created at first use.
+    const std::string &fingerprint_secret();
+};
+
+}  // namespace dlpd
+
 namespace dlpd::store_internal {
+
+// Milliseconds since the epoch, the unit of every stored time.
+int64_t now_ms();
+
+// One audit entry, on the session (and so inside the transaction) given.
+void insert_audit(Poco::Data::Session &s, int64_t at, std::string actor, std::string action, std::string subject,
+                  std::string detail);
 
 // A pooled session, set up for the dialect (see Store::Impl::session).
 Poco::Data::Session session(Store::Impl &impl);

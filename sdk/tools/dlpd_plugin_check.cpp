@@ -8,10 +8,10 @@
 #include <iostream>
 #include <iterator>
 
-#include "masking.hpp"
-#include "plugin_instance.hpp"
-#include "plugin_registry.hpp"
-#include "rule_pack.hpp"
+#include "engine/masking.hpp"
+#include "engine/plugin_instance.hpp"
+#include "engine/plugin_registry.hpp"
+#include "engine/rule_pack.hpp"
 
 namespace {
 

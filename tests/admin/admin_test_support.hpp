@@ -18,10 +18,10 @@
 #include <regex>
 #include <thread>
 
-#include "accounts.hpp"
-#include "admin_handler.hpp"
-#include "admin_server.hpp"
-#include "handlers/rule_lookup.hpp"
+#include "admin/accounts.hpp"
+#include "admin/admin_handler.hpp"
+#include "admin/admin_server.hpp"
+#include "admin/handlers/rule_lookup.hpp"
 #include "test_support.hpp"
 
 namespace dlpd::test {

@@ -2,11 +2,11 @@
 // the first admin, escaping, and `dlpd user add`.
 #include <catch2/catch.hpp>
 
-#include "accounts.hpp"
-#include "csv_cell.hpp"
-#include "html.hpp"
-#include "password_hash.hpp"
-#include "sign_in_throttle.hpp"
+#include "admin/accounts.hpp"
+#include "admin/csv_cell.hpp"
+#include "admin/html.hpp"
+#include "admin/password_hash.hpp"
+#include "admin/sign_in_throttle.hpp"
 #include "test_support.hpp"
 
 using namespace dlpd;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "extraction.hpp"
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 #include "test_support.hpp"
 
 namespace dlpd::test::filetype {

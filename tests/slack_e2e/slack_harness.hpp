@@ -14,8 +14,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config.hpp"
-#include "engine_setup.hpp"
+#include "config/config.hpp"
+#include "runtime/engine_setup.hpp"
 #include "log.hpp"
 #include "slack/slack_service.hpp"
 #include "slack_double.hpp"

@@ -11,7 +11,7 @@
 
 #include "slack/file_fetch.hpp"
 #include "slack/http_client.hpp"
-#include "slack/policy.hpp"
+#include "policy/policy.hpp"
 #include "slack/slack_event.hpp"
 
 using namespace dlpd::slack;

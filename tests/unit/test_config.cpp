@@ -8,10 +8,10 @@
 #include <optional>
 #include <set>
 
-#include "config.hpp"
-#include "engine_setup.hpp"
-#include "plugin_registry.hpp"
-#include "scan_engine.hpp"
+#include "config/config.hpp"
+#include "runtime/engine_setup.hpp"
+#include "engine/plugin_registry.hpp"
+#include "engine/scan_engine.hpp"
 #include "test_support.hpp"
 
 using namespace dlpd;

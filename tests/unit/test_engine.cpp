@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "scan_engine.hpp"
+#include "engine/scan_engine.hpp"
 #include "test_support.hpp"
 
 using namespace dlpd;

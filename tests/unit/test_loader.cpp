@@ -2,7 +2,7 @@
 // message naming the file and the reason, and the good plugins still load.
 #include <catch2/catch.hpp>
 
-#include "plugin_registry.hpp"
+#include "engine/plugin_registry.hpp"
 #include "test_support.hpp"
 
 using namespace dlpd;

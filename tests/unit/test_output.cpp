@@ -3,9 +3,9 @@
 
 #include <sstream>
 
-#include "json_text.hpp"
-#include "masking.hpp"
-#include "report_writer.hpp"
+#include "engine/masking.hpp"
+#include "engine/utf8_text.hpp"
+#include "report/report_writer.hpp"
 
 using namespace dlpd;
 
@@ -21,12 +21,27 @@ TEST_CASE("masking hides every letter and digit but the last four of long secret
     CHECK(masked.find('x') == std::string::npos);  // the visible tail lies beyond the cut
 }
 
-TEST_CASE("JSON strings are escaped, and invalid UTF-8 never breaks the output", "[output]") {
-    CHECK(json_string("a\"b\\c\n\t") == R"("a\"b\\c\n\t")");
-    CHECK(json_string(std::string("\x01", 1)) == R"("\u0001")");
-    CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
-    CHECK(json_string("bad \xff byte") == R"("bad \ufffd byte")");
-    CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");  // a UTF-16 surrogate
+TEST_CASE("invalid UTF-8 is replaced, valid UTF-8 kept as it is", "[output]") {
+    CHECK(valid_utf8("caf\xc3\xa9 \xf0\x9f\x94\x91") == "caf\xc3\xa9 \xf0\x9f\x94\x91");
+    CHECK(valid_utf8("bad \xff byte") == "bad \xef\xbf\xbd byte");
+    CHECK(valid_utf8("\xed\xa0\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a UTF-16 surrogate
+    CHECK(valid_utf8("\xc0\xaf") == "\xef\xbf\xbd\xef\xbf\xbd");                    // overlong '/'
+    CHECK(valid_utf8("cut \xe2\x82") == "cut \xef\xbf\xbd\xef\xbf\xbd");             // truncated sequence
+}
+
+TEST_CASE("JSON lines escape quotes and control characters, and invalid UTF-8 never breaks the output",
+          "[output]") {
+    Finding f;
+    f.path = std::string("a\"b\\c\n\t\x01 bad \xff.txt");
+    f.rule = "r";
+    f.detector = "regex";
+    f.severity = "low";
+    f.match = "x";
+    std::ostringstream out, err;
+    auto w = make_report_writer(ReportFormat::jsonl, true, out, err, {});
+    w->finding(f);
+    w->finish();
+    CHECK(out.str().find(R"("path":"a\"b\\c\n\t\u0001 bad )" "\xef\xbf\xbd" R"(.txt")") != std::string::npos);
 }
 
 namespace {

@@ -7,8 +7,8 @@
 #include <tuple>
 
 #include "hyperscan_prefilter.hpp"
-#include "rule_pack.hpp"
-#include "scan_engine.hpp"
+#include "engine/rule_pack.hpp"
+#include "engine/scan_engine.hpp"
 #include "test_support.hpp"
 
 using namespace dlpd::regex;

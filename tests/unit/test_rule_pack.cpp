@@ -1,7 +1,7 @@
 // Rule packs: shape errors are reported with file, line and rule.
 #include <catch2/catch.hpp>
 
-#include "rule_pack.hpp"
+#include "engine/rule_pack.hpp"
 
 using namespace dlpd;
 

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "mariadb_server.hpp"
-#include "rule_sync.hpp"
-#include "scan_engine.hpp"
+#include "runtime/rule_sync.hpp"
+#include "engine/scan_engine.hpp"
 #include "store/sealed_text.hpp"
 #include "store/store.hpp"
 #include "test_support.hpp"

@@ -1,0 +1,154 @@
+// The Store's incidents: recording one (masked match, fingerprint, message
+// text sealed when a key is set) and reading them back.
+#include "store/store.hpp"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+#include <Poco/Nullable.h>
+
+#include <limits>
+
+#include "engine/masking.hpp"
+#include "store/sealed_text.hpp"
+#include "store/store_internal.hpp"
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Session;
+using dlpd::store_internal::now_ms;
+
+namespace dlpd {
+
+int64_t Store::record_incident(const IncidentInput &in) {
+    auto turn = impl_->write_turn();
+    Session s = impl_->session();
+    std::string source = in.source, team = in.team_id, channel = in.channel_id, user = in.user_id,
+                ts = in.message_ts, thread = in.thread_ts, permalink = in.permalink, event = in.event_id,
+                rule = in.rule, detector = in.detector, severity = in.severity, masked = mask_secret(in.match),
+                fp = fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
+                results = in.action_results.empty() ? "{}" : in.action_results;
+    Poco::Nullable<std::string> text;
+    int sealed = 0;
+    if (impl_->options.store_message_text && !in.message_text.empty()) {
+        if (!impl_->seal_key.empty()) {
+            text = seal(in.message_text, impl_->seal_key);
+            sealed = 1;
+        } else {
+            text = in.message_text;
+        }
+    }
+    int64_t at = now_ms();
+    try {
+        s.begin();
+        s << "INSERT INTO incidents (created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, "
+             "permalink, event_id, rule_name, detector, severity, masked_match, match_fingerprint, message_text, "
+             "message_text_sealed, actions, action_results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            use(at), use(source), use(team), use(channel), use(user), use(ts), use(thread), use(permalink), use(event),
+            use(rule), use(detector), use(severity), use(masked), use(fp), use(text), use(sealed), use(actions),
+            use(results), now;
+        Poco::Int64 id = 0;
+        if (impl_->url.dialect == DatabaseUrl::Dialect::sqlite)
+            s << "SELECT last_insert_rowid()", into(id), now;
+        else
+            s << "SELECT LAST_INSERT_ID()", into(id), now;
+        s.commit();
+        return id;
+    } catch (const Poco::Exception &e) {
+        if (s.isTransaction()) s.rollback();
+        impl_->fail("cannot record the incident", e);
+    }
+}
+
+namespace {
+constexpr const char *kIncidentColumns =
+    "id, created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, permalink, event_id, rule_name, "
+    "detector, severity, masked_match, match_fingerprint, message_text IS NOT NULL, message_text_sealed, actions, "
+    "action_results";
+}
+
+namespace {
+
+// Reads incidents: all with id <= from_id (newest first), at most limit.
+std::vector<Incident> read_incidents(Session &s, Poco::Int64 from_id, int limit) {
+    return store_internal::query_incidents(s, "WHERE id <= ? ORDER BY id DESC LIMIT ?", {bind(from_id), bind(limit)});
+}
+
+}  // namespace
+
+std::vector<Incident> store_internal::query_incidents(Session &s, const std::string &tail,
+                                                      Poco::Data::AbstractBindingVec bindings) {
+    std::vector<Poco::Int64> ids, created;
+    std::vector<std::string> source, team, channel, user, ts, thread, permalink, event, rule, detector, severity, masked,
+        fp, actions, results;
+    std::vector<int> has_text, sealed;
+    Poco::Data::Statement select(s);
+    select << "SELECT " + std::string(kIncidentColumns) + " FROM incidents " + tail, bindings, into(ids),
+        into(created), into(source), into(team), into(channel), into(user), into(ts), into(thread), into(permalink),
+        into(event), into(rule), into(detector), into(severity), into(masked), into(fp), into(has_text), into(sealed),
+        into(actions), into(results);
+    select.execute();
+    std::vector<Incident> out;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        Incident x;
+        x.id = ids[i];
+        x.created_at_ms = created[i];
+        x.source = source[i];
+        x.team_id = team[i];
+        x.channel_id = channel[i];
+        x.user_id = user[i];
+        x.message_ts = ts[i];
+        x.thread_ts = thread[i];
+        x.permalink = permalink[i];
+        x.event_id = event[i];
+        x.rule = rule[i];
+        x.detector = detector[i];
+        x.severity = severity[i];
+        x.masked_match = masked[i];
+        x.match_fingerprint = fp[i];
+        x.has_message_text = has_text[i] != 0;
+        x.message_text_sealed = sealed[i] != 0;
+        x.actions = actions[i];
+        x.action_results = results[i];
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+std::vector<Incident> Store::recent_incidents(size_t limit) {
+    Session s = impl_->session();
+    try {
+        return read_incidents(s, std::numeric_limits<Poco::Int64>::max(), static_cast<int>(limit));
+    } catch (const Poco::Exception &e) {
+        impl_->fail("cannot read incidents", e);
+    }
+}
+
+std::optional<Incident> Store::incident(int64_t id) {
+    Session s = impl_->session();
+    try {
+        auto rows = read_incidents(s, id, 1);
+        if (rows.empty() || rows[0].id != id) return std::nullopt;
+        return rows[0];
+    } catch (const Poco::Exception &e) {
+        impl_->fail("cannot read the incident", e);
+    }
+}
+
+std::optional<std::string> Store::incident_message_text(int64_t id_in) {
+    Session s = impl_->session();
+    Poco::Int64 id = id_in;
+    Poco::Nullable<std::string> text;
+    int sealed = 0;
+    try {
+        s << "SELECT message_text, message_text_sealed FROM incidents WHERE id = ?", use(id), into(text), into(sealed),
+            now;
+    } catch (const Poco::Exception &e) {
+        impl_->fail("cannot read the incident", e);
+    }
+    if (text.isNull()) return std::nullopt;
+    if (sealed == 0) return text.value();
+    if (impl_->seal_key.empty()) return std::nullopt;
+    return unseal(text.value(), impl_->seal_key);
+}
+
+}  // namespace dlpd
