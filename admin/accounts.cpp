@@ -41,25 +41,32 @@ std::string add_account(Store &store, const std::string &name, const std::string
     return {};
 }
 
-std::optional<std::string> create_first_admin(Store &store) {
-    if (store.count_admin_users() > 0) return std::nullopt;
-    const std::string password = random_token().substr(0, 24);
+std::optional<FirstAdmin> create_first_admin(Store &store) {
+    constexpr int kMaxNameTries = 100;
+    if (store.count_admin_users(kRoleAdmin) > 0) return std::nullopt;
+    FirstAdmin first;
+    first.password = random_token().substr(0, 24);
     AdminUser user;
-    user.name = "admin";
     user.role = kRoleAdmin;
-    user.password_hash = hash_password(password);
+    user.password_hash = hash_password(first.password);
     user.created_at_ms = now_ms();
-    // Another replica starting at the same moment may win: then its admin stands.
-    if (!store.add_admin_user(user, "dlpd (first start)")) return std::nullopt;
-    return password;
+    for (int n = 1; n <= kMaxNameTries; ++n) {
+        user.name = n == 1 ? "admin" : "admin-" + std::to_string(n);
+        if (store.admin_user(user.name)) continue;  // a viewer has the name
+        // Another replica starting at the same moment may win: then its admin stands.
+        if (!store.add_admin_user(user, "dlpd (first start)")) return std::nullopt;
+        first.name = user.name;
+        return first;
+    }
+    return std::nullopt;
 }
 
-std::string first_admin_notice(const std::string &password, const std::string &admin_url) {
+std::string first_admin_notice(const FirstAdmin &admin, const std::string &admin_url) {
     const std::string rule(72, '=');
     return "dlpd: " + rule + "\n" +
-           "dlpd: first start: created the admin user 'admin' with the password\n" +
+           "dlpd: first start: created the admin user '" + admin.name + "' with the password\n" +
            "dlpd:\n" +
-           "dlpd:     " + password + "\n" +
+           "dlpd:     " + admin.password + "\n" +
            "dlpd:\n" +
            "dlpd: Sign in at " + admin_url + " and add your own users. This password is shown\n" +
            "dlpd: only this once and is not written to any log.\n" +

@@ -19,14 +19,19 @@ inline constexpr const char *kRoleViewer = "viewer";  // dashboard and incidents
 std::string add_account(Store &store, const std::string &name, const std::string &role, const std::string &password,
                         size_t min_password_length, const std::string &actor);
 
-// On a store with no users at all, creates "admin" (role admin) with a
-// random password and returns that password so it can be shown once.
-// Nothing when any user exists.
-std::optional<std::string> create_first_admin(Store &store);
+struct FirstAdmin {
+    std::string name;
+    std::string password;  // to be shown once, never stored in clear
+};
+
+// On a store with no admin (none at all, or only viewers), creates one with
+// a random password: "admin", or "admin-2", "admin-3", … when a viewer has
+// that name. Nothing when an admin exists.
+std::optional<FirstAdmin> create_first_admin(Store &store);
 
 // The lines that show a first admin's password once, on standard error,
 // with where to sign in.
-std::string first_admin_notice(const std::string &password, const std::string &admin_url);
+std::string first_admin_notice(const FirstAdmin &admin, const std::string &admin_url);
 
 }  // namespace dlpd
 

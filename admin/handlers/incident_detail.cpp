@@ -41,12 +41,14 @@ std::string fact(const std::string &label, const std::string &value_html) {
 std::string message_section(AdminRequest &r, AdminContext &context, const Incident &i, bool reveal) {
     std::string out = "<div class=\"card\"><h2>Message</h2>";
     if (!i.has_message_text)
-        return out + "<p class=\"muted\">The message text was not kept (database.store_message_text is off); the "
-                     "masked match above is what the incident holds.</p></div>";
+        return out + "<p class=\"muted\">The message text was not kept (database.store_message_text is off, no "
+                     "sealing key could be had, or it was purged after database.message_text_days); the masked "
+                     "match above is what the incident holds.</p></div>";
     const auto text = context.services.store.incident_message_text(i.id);
     if (!text)
-        return out + "<p class=\"muted\">The message text is kept sealed, and this process cannot unseal it "
-                     "(DLPD_ENCRYPTION_KEY is not set here, or is another key).</p></div>";
+        return out + "<p class=\"muted\">The message text is kept sealed, and this process cannot unseal it: "
+                     "its key (DLPD_ENCRYPTION_KEY, or the file database.key_file) is not the one it was sealed "
+                     "with, or is missing here.</p></div>";
     if (reveal) {
         context.services.store.audit(r.who->user.name, "incident.reveal", std::to_string(i.id), "message text shown");
         return out + html::notice("info", "Revealed to you. This reveal is recorded in the audit log.") +
@@ -82,8 +84,16 @@ void send_incident(AdminRequest &r, AdminContext &context, const std::string &id
     body += fact("User", "<a href=\"/incidents?user=" + html::url_encode(i.user_id) + "\">" + html::escape(i.user_id) + "</a>");
     body += fact("Message", html::escape(i.message_ts) + (i.thread_ts.empty() ? "" : " (in thread " + html::escape(i.thread_ts) + ")"));
     const std::string link = html::safe_link(i.permalink);
+    // A message dlpd deleted is gone from Slack: the link still leads to the
+    // place in the conversation, and the text kept below is what was posted.
+    const bool deleted = i.action_results.find("\"delete\":\"ok\"") != std::string::npos ||
+                         i.action_results.find("\"delete\":\"already gone\"") != std::string::npos;
     body += fact("In Slack", link.empty() ? "<span class=\"muted\">no link recorded</span>"
-                                          : "<a href=\"" + link + "\" rel=\"noopener noreferrer\">open the message in Slack</a>");
+                             : "<a href=\"" + link + "\" rel=\"noopener noreferrer\">" +
+                                   (deleted ? std::string("the place in the conversation</a> <span class=\"muted\">"
+                                                          "(the message itself was deleted by dlpd; its text is below)"
+                                                          "</span>")
+                                            : std::string("open the message in Slack</a>")));
     body += fact("Event", "<code>" + html::escape(i.event_id) + "</code>");
     body += "</dl></div><div class=\"card\"><h2>What matched</h2><dl class=\"facts\">";
     body += fact("Masked match", "<code>" + html::escape(i.masked_match) + "</code>");

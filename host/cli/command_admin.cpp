@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
+#include "runtime/retention.hpp"
 #include "runtime/store_startup.hpp"
 
 namespace dlpd {
@@ -57,10 +58,7 @@ int command_admin(const Args &args) {
         return kExitError;
     }
     try {
-        StoreOptions store_options;
-        store_options.pool_size = static_cast<int>(config.database.pool_size);
-        store_options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
-        store_options.store_message_text = config.database.store_message_text;
+        const StoreOptions store_options = store_options_from(config);
         auto store = Store::open(*url, store_options);
         store->migrate();
         seed_rules_if_empty(*store, setup->rules, setup->patterns_file.string());
@@ -71,9 +69,10 @@ int command_admin(const Args &args) {
                                [] { return SlackStatus{"not running in this process",
                                                        "dlpd admin serves the admin alone; dlpd run connects to Slack."}; },
                                config.plugins.settings};
-        const auto first_password = create_first_admin(*store);
+        MessageTextRetention retention(*store, config.database.message_text_days);
+        const auto first_admin = create_first_admin(*store);
         auto admin = start_admin_server(config.admin, services);
-        if (first_password) std::cerr << first_admin_notice(*first_password, admin->url()) << std::flush;
+        if (first_admin) std::cerr << first_admin_notice(*first_admin, admin->url()) << std::flush;
         int signal = 0;
         sigwait(&stop_signals, &signal);
         log(LogLevel::info, "admin", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));

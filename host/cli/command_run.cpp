@@ -16,6 +16,7 @@
 #include "log.hpp"
 #include "runtime/rule_sync.hpp"
 #include "slack/slack_service.hpp"
+#include "runtime/retention.hpp"
 #include "runtime/store_startup.hpp"
 
 namespace dlpd {
@@ -119,10 +120,7 @@ int command_run(const Args &args) {
         log(LogLevel::error, "store", url_error);
         return kExitError;
     }
-    StoreOptions store_options;
-    store_options.pool_size = static_cast<int>(config.database.pool_size);
-    store_options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
-    store_options.store_message_text = config.database.store_message_text;
+    const StoreOptions store_options = store_options_from(config);
     auto store = connect_store_with_backoff(*url, store_options, stop.flag());
     if (!store) {
         log(LogLevel::info, "run", std::string("stopped on ") + stop.name() + " before the store was reachable");
@@ -138,6 +136,7 @@ int command_run(const Args &args) {
         log(LogLevel::error, "store", e.what());
         return kExitError;
     }
+    MessageTextRetention retention(*store, config.database.message_text_days);
     log(LogLevel::info, "run",
         "ready: " + std::to_string(setup->registry.loaded().size()) + " plugins, " +
             std::to_string(store->rules().size()) + " rules (revision " + std::to_string(sync->applied_revision()) +
@@ -153,9 +152,9 @@ int command_run(const Args &args) {
                                  }, config.plugins.settings};
     std::unique_ptr<AdminServer> admin;
     try {
-        const auto first_password = create_first_admin(*store);
+        const auto first_admin = create_first_admin(*store);
         admin = start_admin_server(config.admin, admin_services);
-        if (first_password) std::cerr << first_admin_notice(*first_password, admin->url()) << std::flush;
+        if (first_admin) std::cerr << first_admin_notice(*first_admin, admin->url()) << std::flush;
     } catch (const std::exception &e) {
         log(LogLevel::error, "admin", e.what());
         return kExitError;

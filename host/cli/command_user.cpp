@@ -1,11 +1,14 @@
 // dlpd user add NAME [--role admin|viewer] --password-stdin [--config FILE | --database URL]:
 // adds a user of the browser admin. The password is read from standard input
 // (first line), never from the command line, where other users could see it.
+// Without --role, the first admin of a store with none is an admin (someone
+// must be able to edit patterns); every later user is a viewer.
 #include <iostream>
 
 #include "admin/accounts.hpp"
 #include "cli/commands.hpp"
 #include "runtime/engine_setup.hpp"
+#include "runtime/store_startup.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {
@@ -27,7 +30,7 @@ int command_user(const Args &args) {
         return kExitError;
     }
     const std::string name = args[1];
-    std::string role = kRoleViewer;
+    std::string role;  // empty: admin when the store has none, else viewer
     std::optional<std::filesystem::path> config_file;
     std::optional<std::string> database_url;
     bool password_stdin = false;
@@ -60,8 +63,14 @@ int command_user(const Args &args) {
             std::cerr << "dlpd user: " << error << "\n";
             return kExitError;
         }
-        auto store = Store::open(*url);
+        auto store = Store::open(*url, store_options_from(config));
         store->migrate();
+        if (role.empty()) {
+            role = store->count_admin_users(kRoleAdmin) == 0 ? kRoleAdmin : kRoleViewer;
+            if (role == kRoleAdmin)
+                std::cout << "the store has no admin yet, so '" << name
+                          << "' is an admin (give --role viewer for a viewer)\n";
+        }
         if (auto problem = add_account(*store, name, role, password,
                                        static_cast<size_t>(config.admin.min_password_length), "cli");
             !problem.empty()) {

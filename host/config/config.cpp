@@ -222,6 +222,8 @@ private:
 }  // namespace
 
 std::string Config::where(std::string_view key_path) const {
+    if (const auto env = from_environment.find(key_path); env != from_environment.end())
+        return "the environment variable " + env->second;
     if (file.empty()) return "built-in defaults";
     const auto it = lines.find(key_path);
     return file.string() + (it == lines.end() ? "" : ":" + std::to_string(it->second));
@@ -250,7 +252,30 @@ Config parse_config(const std::string &yaml_text, const std::filesystem::path &f
     Loader loader(file, config);
     loader.read(root);
     if (!loader.problems.empty()) throw ConfigError(loader.problems);
+    apply_environment_fallbacks(config);
     return config;
+}
+
+void apply_environment_fallbacks(Config &config) {
+    std::vector<std::string> problems;
+    for (const ConfigKeySpec &spec : config_schema()) {
+        if (spec.env.empty()) continue;
+        const auto *get = std::get_if<std::string &(*)(Config &)>(&spec.field);
+        if (get == nullptr) continue;
+        // Given in the file (and not empty, as ${VAR:-} makes it): the file wins.
+        if (config.lines.count(spec.path) > 0 && !(*get)(config).empty()) continue;
+        const std::string name(spec.env);
+        const char *value = std::getenv(name.c_str());
+        if (value == nullptr || *value == '\0') continue;
+        // Relative paths in a variable are relative to the working directory.
+        if (auto p = assign_config_text(spec, value, spec.secret ? "the value" : value, config, {}); !p.empty()) {
+            problems.push_back("the environment variable " + name + " (for key '" + std::string(spec.path) +
+                               "'): " + p);
+            continue;
+        }
+        config.from_environment[std::string(spec.path)] = name;
+    }
+    if (!problems.empty()) throw ConfigError(problems);
 }
 
 Config load_config(const std::filesystem::path &file) {

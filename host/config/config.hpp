@@ -53,12 +53,14 @@ struct Config {
         bool operator==(const Rules &) const = default;
     };
     struct Database {
-        // store/database_url.hpp takes it apart; it may hold a password, so
+        // config/database_url.hpp takes it apart; it may hold a password, so
         // show it only as DatabaseUrl::redacted().
         std::string url;
         int64_t pool_size = 0;
         int64_t connect_timeout_seconds = 0;
-        bool store_message_text = false;  // keep a message's full text with its incident
+        bool store_message_text = true;     // keep a message's full text, sealed, with its incident
+        std::filesystem::path key_file;     // the sealing key; empty: dlpd.key in the working directory
+        int64_t message_text_days = 0;      // kept texts older than this are purged
         bool operator==(const Database &) const = default;
     };
     struct Slack {
@@ -118,12 +120,16 @@ struct Config {
     // ("database.url", "plugins.settings.regex", "plugins.settings.regex.max_mem_mb").
     std::filesystem::path file;
     std::map<std::string, int, std::less<>> lines;
+    // Keys whose value came from their environment variable (ConfigKeySpec::env)
+    // because the file left them out or empty, with the variable's name.
+    std::map<std::string, std::string, std::less<>> from_environment;
 
     // The built-in defaults.
     Config();
 
-    // "FILE:LINE" for a key the file sets, "FILE" for one it does not, and
-    // "built-in defaults" without a file: the start of a message about a key.
+    // "FILE:LINE" for a key the file sets, "FILE" for one it does not,
+    // "built-in defaults" without a file, and "the environment variable X"
+    // for a key taken from there: the start of a message about a key.
     std::string where(std::string_view key_path) const;
 
     // Same values; file and lines are not compared.
@@ -157,6 +163,10 @@ struct ConfigKeySpec {
     // is how the message may name the value ("'x'" as written in the file,
     // or "the value" for a secret); the check never quotes value itself.
     std::string (*check)(std::string_view value, std::string_view shown) = nullptr;
+    // An environment variable the value is taken from, when set, if the file
+    // leaves the key out or empty (secrets: DESIGN.md says they come from the
+    // environment). Empty: none.
+    std::string_view env = {};
 };
 
 // Every key, in the order config/dlpd.yaml documents them.
@@ -183,6 +193,12 @@ Config load_config(const std::filesystem::path &file);
 // The same, from text; file names the source in messages and its folder
 // anchors relative paths.
 Config parse_config(const std::string &yaml_text, const std::filesystem::path &file);
+
+// Fills each key that has an environment variable (ConfigKeySpec::env) and
+// that the file leaves out or empty from that variable when it is set, checked like a value from the
+// file; load_config and parse_config do it themselves, a command without a
+// file calls it on the defaults. Throws ConfigError naming the variable.
+void apply_environment_fallbacks(Config &config);
 
 // Checks plugins.settings against the schema each loaded plugin declares:
 // unknown plugin, unknown key, wrong type, value out of range. Each problem

@@ -29,7 +29,11 @@ std::string add_plugin_setting(std::map<std::string, PluginSettings> &settings, 
 }
 
 Config load_command_config(const std::optional<std::filesystem::path> &file) {
-    if (!file) return Config{};
+    if (!file) {
+        Config defaults;
+        apply_environment_fallbacks(defaults);
+        return defaults;
+    }
     Config config = load_config(*file);
     set_min_log_level(config.log.level);
     return config;

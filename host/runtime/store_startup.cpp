@@ -7,6 +7,15 @@
 
 namespace dlpd {
 
+StoreOptions store_options_from(const Config &config) {
+    StoreOptions options;
+    options.pool_size = static_cast<int>(config.database.pool_size);
+    options.connect_timeout_seconds = static_cast<int>(config.database.connect_timeout_seconds);
+    options.store_message_text = config.database.store_message_text;
+    options.key_file = config.database.key_file.empty() ? std::filesystem::path("dlpd.key") : config.database.key_file;
+    return options;
+}
+
 std::unique_ptr<Store> connect_store_with_backoff(const DatabaseUrl &url, const StoreOptions &options,
                                                   const std::atomic<bool> &stop, Backoff backoff) {
     std::mt19937_64 rng(std::random_device{}());

@@ -10,10 +10,14 @@
 #include <memory>
 #include <vector>
 
+#include "config/config.hpp"
 #include "engine/rule_pack.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {
+
+// The store's options as the configuration sets them.
+StoreOptions store_options_from(const Config &config);
 
 struct Backoff {
     std::chrono::milliseconds first{500};

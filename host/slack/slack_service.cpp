@@ -82,15 +82,20 @@ struct SlackService::Parts {
 std::string SlackService::missing_configuration(const Config &config) {
     const auto &s = config.slack;
     std::string missing;
-    auto need = [&](const std::string &value, const char *what) {
-        if (value.empty()) missing += std::string(missing.empty() ? "" : ", ") + what;
+    // Names both places that were looked at: the key (in the file, when
+    // there is one) and the environment variable it falls back to.
+    auto need = [&](const std::string &value, const char *key, const char *variable) {
+        if (!value.empty()) return;
+        missing += std::string(missing.empty() ? "" : "; ") + key + " (" +
+                   (config.file.empty() ? std::string("no configuration file") : "not set in " + config.file.string()) +
+                   ") and the environment variable " + variable + " (not set)";
     };
-    need(s.bot_token, "SLACK_BOT_TOKEN (slack.bot_token)");
-    if (s.mode == "socket") need(s.app_token, "SLACK_APP_TOKEN (slack.app_token)");
-    if (s.mode == "http") need(s.signing_secret, "SLACK_SIGNING_SECRET (slack.signing_secret)");
+    need(s.bot_token, "slack.bot_token", "SLACK_BOT_TOKEN");
+    if (s.mode == "socket") need(s.app_token, "slack.app_token", "SLACK_APP_TOKEN");
+    if (s.mode == "http") need(s.signing_secret, "slack.signing_secret", "SLACK_SIGNING_SECRET");
     if (missing.empty()) return {};
-    return "Slack is not connected: " + missing + " " + (missing.find(',') == std::string::npos ? "is" : "are") +
-           " not set. Create the app from config/slack-app-manifest.yaml, install it, and set the tokens in the "
+    return "Slack is not connected: looked at " + missing +
+           ". Create the app from config/slack-app-manifest.yaml, install it, and set the tokens in the "
            "environment (see the README's 'Connecting Slack')";
 }
 

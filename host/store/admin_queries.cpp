@@ -50,11 +50,15 @@ std::string filter_clause(const IncidentFilter &f, Poco::Data::AbstractBindingVe
 
 }  // namespace
 
-int64_t Store::count_admin_users() {
+int64_t Store::count_admin_users(const std::string &role_in) {
     Session s = store_internal::session(*impl_);
     Poco::Int64 count = 0;
+    std::string role = role_in;
     try {
-        s << "SELECT COUNT(*) FROM admin_users", into(count), now;
+        if (role.empty())
+            s << "SELECT COUNT(*) FROM admin_users", into(count), now;
+        else
+            s << "SELECT COUNT(*) FROM admin_users WHERE role = ?", use(role), into(count), now;
     } catch (const Poco::Exception &e) {
         store_internal::fail(*impl_, "cannot count the admin users", e);
     }

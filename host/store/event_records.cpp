@@ -8,6 +8,8 @@
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
 
+#include "log.hpp"
+#include "store/sealed_text.hpp"
 #include "store/store_internal.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -28,6 +30,14 @@ std::vector<bool> Store::record_events(const std::vector<std::pair<std::string, 
                                        const std::vector<std::pair<std::string, std::string>> &finishes) {
     std::vector<bool> claimed(claims.size(), false);
     if (claims.empty() && finishes.empty()) return claimed;
+    // An event's payload holds the message until the event is done: it is
+    // sealed like a kept message text, so that it never reaches the disk in
+    // clear (SQLite keeps old row versions in its pages and WAL). Sealed
+    // before the write turn: it costs microseconds, but no one waits on it.
+    std::vector<std::string> bodies;
+    bodies.reserve(claims.size());
+    const std::string key = claims.empty() ? std::string() : impl_->seal_key(true);
+    for (const auto &claim : claims) bodies.push_back(key.empty() ? claim.second : seal(claim.second, key));
     auto turn = impl_->write_turn();
     Session s = impl_->session();
     const int64_t at = now_ms();
@@ -43,7 +53,7 @@ std::vector<bool> Store::record_events(const std::vector<std::pair<std::string, 
             s.begin();
         open = true;
         for (size_t i = 0; i < claims.size(); ++i) {
-            std::string id = claims[i].first, body = claims[i].second, status = "pending";
+            std::string id = claims[i].first, body = bodies[i], status = "pending";
             int64_t stamp = at;
             int attempts = 0, exists = 0;
             s << "SELECT COUNT(*) FROM processed_events WHERE event_id = ?", use(id), into(exists), now;
@@ -110,7 +120,20 @@ std::vector<PendingEvent> Store::pending_events(size_t limit) {
         impl_->fail("cannot read pending events", e);
     }
     std::vector<PendingEvent> out;
-    for (size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], payloads[i], attempts[i]});
+    for (size_t i = 0; i < ids.size(); ++i) {
+        std::string payload = payloads[i];
+        if (is_sealed(payload)) {
+            // Empty when this process lacks the key: the intake then counts
+            // the event as failed, and the log says why.
+            auto open = unseal(payload, impl_->seal_key(false));
+            if (!open)
+                log(LogLevel::error, "store",
+                    "cannot unseal pending event " + ids[i] +
+                        ": the sealing key (DLPD_ENCRYPTION_KEY or database.key_file) is not the one it was sealed with");
+            payload = open.value_or("");
+        }
+        out.push_back({ids[i], std::move(payload), attempts[i]});
+    }
     return out;
 }
 

@@ -29,14 +29,12 @@ int64_t Store::record_incident(const IncidentInput &in) {
                 results = in.action_results.empty() ? "{}" : in.action_results;
     Poco::Nullable<std::string> text;
     int sealed = 0;
-    if (impl_->options.store_message_text && !in.message_text.empty()) {
-        if (!impl_->seal_key.empty()) {
-            text = seal(in.message_text, impl_->seal_key);
+    // Never in clear: without a key the text is not kept at all.
+    if (impl_->options.store_message_text && !in.message_text.empty())
+        if (const std::string key = impl_->seal_key(true); !key.empty()) {
+            text = seal(in.message_text, key);
             sealed = 1;
-        } else {
-            text = in.message_text;
         }
-    }
     int64_t at = now_ms();
     try {
         s.begin();
@@ -147,8 +145,24 @@ std::optional<std::string> Store::incident_message_text(int64_t id_in) {
     }
     if (text.isNull()) return std::nullopt;
     if (sealed == 0) return text.value();
-    if (impl_->seal_key.empty()) return std::nullopt;
-    return unseal(text.value(), impl_->seal_key);
+    const std::string key = impl_->seal_key(false);
+    if (key.empty()) return std::nullopt;
+    return unseal(text.value(), key);
+}
+
+size_t Store::purge_message_texts(int64_t older_than_ms) {
+    auto turn = impl_->write_turn();
+    Session s = impl_->session();
+    Poco::Int64 before = older_than_ms;
+    try {
+        Poco::Data::Statement purge(s);
+        purge << "UPDATE incidents SET message_text = NULL, message_text_sealed = 0 "
+                 "WHERE created_at < ? AND message_text IS NOT NULL",
+            use(before);
+        return purge.execute();
+    } catch (const Poco::Exception &e) {
+        impl_->fail("cannot purge old message texts", e);
+    }
 }
 
 }  // namespace dlpd

@@ -15,6 +15,8 @@ std::optional<std::string> parse_key(std::string_view text);
 
 // "v1:" + base64(nonce || ciphertext || tag). A fresh random nonce each time.
 std::string seal(std::string_view plaintext, const std::string &key);
+// Whether text is what seal() makes ("v1:…"); JSON or plain text is not.
+inline bool is_sealed(std::string_view text) { return text.rfind("v1:", 0) == 0; }
 // The plaintext, or nothing when the text was not sealed with this key or
 // was altered.
 std::optional<std::string> unseal(std::string_view sealed, const std::string &key);

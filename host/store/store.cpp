@@ -19,6 +19,7 @@
 
 #include "log.hpp"
 #include "engine/masking.hpp"
+#include "store/key_file.hpp"
 #include "store/migrations.hpp"
 #include "store/sealed_text.hpp"
 #include "store/store_internal.hpp"
@@ -72,6 +73,9 @@ Session Store::Impl::session() {
             // readers and one writer work side by side.
             s << "PRAGMA busy_timeout = 10000", now;
             s << "PRAGMA foreign_keys = ON", now;
+            // Deleted and overwritten content is zeroed, not left in free
+            // pages: a purged message text is gone from the file.
+            s << "PRAGMA secure_delete = ON", now;
             // A commit is on disk when it returns: an acknowledged event
             // survives a power cut, not only a crash.
             s << "PRAGMA synchronous = FULL", now;
@@ -86,6 +90,22 @@ Session Store::Impl::session() {
     } catch (const Poco::Exception &e) {
         fail("cannot connect to the database", e);
     }
+}
+
+std::string Store::Impl::seal_key(bool create) {
+    std::lock_guard lock(key_mutex);
+    if (!seal_key_value.empty() || options.key_file.empty()) return seal_key_value;
+    try {
+        if (auto key = read_key_file(options.key_file, create)) {
+            seal_key_value = *key;
+            if (create) log(LogLevel::info, "store", "message text is sealed with the key in " + options.key_file.string());
+        }
+    } catch (const StoreError &e) {
+        if (!seal_key_problem_logged)
+            log(LogLevel::error, "store", std::string(e.what()) + "; message text is not kept until this is fixed");
+        seal_key_problem_logged = true;
+    }
+    return seal_key_value;
 }
 
 const std::string &Store::Impl::fingerprint_secret() {
@@ -132,7 +152,8 @@ std::unique_ptr<Store> Store::open(const DatabaseUrl &url, const StoreOptions &o
     if (const char *env = std::getenv("DLPD_ENCRYPTION_KEY"); env != nullptr && *env != '\0') {
         auto key = parse_key(env);
         if (!key) throw StoreError("DLPD_ENCRYPTION_KEY is not a 32-byte key in hex (64 characters) or base64");
-        impl->seal_key = *key;
+        impl->seal_key_value = *key;
+        impl->seal_key_from_environment = true;
     }
     try {
         // The first connection carries the connect timeout, so a wrong

@@ -7,6 +7,7 @@
 #define DLPD_HOST_STORE_STORE_HPP
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,9 +29,12 @@ public:
 struct StoreOptions {
     int pool_size = 8;
     int connect_timeout_seconds = 5;
-    // Keep the full text of a message with its incident (sealed with
-    // DLPD_ENCRYPTION_KEY when that is set).
-    bool store_message_text = false;
+    // Keep the full text of a message with its incident, always sealed
+    // (AES-256-GCM): with DLPD_ENCRYPTION_KEY when that is set, else with the
+    // key in key_file, created there at the first incident. With neither, the
+    // text is not kept.
+    bool store_message_text = true;
+    std::filesystem::path key_file;
 };
 
 struct IncidentInput {
@@ -39,7 +43,7 @@ struct IncidentInput {
     std::string message_ts, thread_ts, permalink, event_id;
     std::string rule, detector, severity;
     std::string match;         // the sensitive text itself: only its mask and fingerprint are kept
-    std::string message_text;  // kept only when store_message_text is on
+    std::string message_text;  // kept (sealed) only when store_message_text is on
     std::string actions;       // JSON: what was decided
     std::string action_results;  // JSON: what happened
 };
@@ -123,6 +127,10 @@ public:
     // The stored message text, unsealed; nothing when none was kept or it
     // cannot be unsealed (no key, wrong key).
     std::optional<std::string> incident_message_text(int64_t id);
+    // Forgets the message text of every incident created before the time
+    // given (ms since the epoch; database.message_text_days); the incident
+    // itself, with its masked match, stays. Returns how many were purged.
+    size_t purge_message_texts(int64_t older_than_ms);
 
     // --- audit ---------------------------------------------------------
     void audit(const std::string &actor, const std::string &action, const std::string &subject,
@@ -135,7 +143,8 @@ public:
 
     // --- the browser admin: users, sessions, incident queries -----------
     // (defined in store/admin_queries.cpp)
-    int64_t count_admin_users();
+    // Every user, or only those of one role.
+    int64_t count_admin_users(const std::string &role = {});
     std::vector<AdminUser> admin_users();
     std::optional<AdminUser> admin_user(const std::string &name);
     std::optional<AdminUser> admin_user(int64_t id);

@@ -25,9 +25,15 @@ struct Store::Impl {
     DatabaseUrl url;
     StoreOptions options;
     std::unique_ptr<Poco::Data::SessionPool> pool;
-    std::string seal_key;         // empty: message text is kept in clear (when kept at all)
     std::string fingerprint_key;  // loaded or created at first use
     std::mutex key_mutex;
+    // The key that seals message text: DLPD_ENCRYPTION_KEY, else the key
+    // file's, read (or, when create, made) at first use; empty when there is
+    // none. A problem with the key file is logged once and leaves it empty.
+    std::string seal_key_value;
+    bool seal_key_from_environment = false;
+    bool seal_key_problem_logged = false;
+    std::string seal_key(bool create);
     // SQLite allows one writer at a time, and a writer that finds another
     // sleeps in SQLite's busy handler (1, 2, 5, 10 ms …). The hot writers of
     // this process (events and incidents) queue here instead, and are handed

@@ -33,8 +33,8 @@ struct AdminUnderTest {
     explicit AdminUnderTest(const std::function<void(AdminOptions &)> &tweak = {}) {
         std::string error;
         auto url = parse_database_url("sqlite:" + (dir.path() / "dlpd.db").string(), error);
-        StoreOptions store_options;
-        store_options.store_message_text = true;
+        StoreOptions store_options;  // the defaults: message text kept, sealed with the key file
+        store_options.key_file = dir.path() / "dlpd.key";
         store = Store::open(*url, store_options);
         store->migrate();
         registry.load_directory(kPluginDir);

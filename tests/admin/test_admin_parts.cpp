@@ -69,17 +69,60 @@ TEST_CASE("admin first start creates one admin with a random password", "[admin]
     std::string error;
     auto store = Store::open(*parse_database_url("sqlite:" + (dir.path() / "dlpd.db").string(), error));
     store->migrate();
-    const auto password = create_first_admin(*store);
-    REQUIRE(password);
-    CHECK(password->size() >= 20);
+    const auto first = create_first_admin(*store);
+    REQUIRE(first);
+    CHECK(first->name == "admin");
+    CHECK(first->password.size() >= 20);
     const auto user = store->admin_user("admin");
     REQUIRE(user);
     CHECK(user->role == kRoleAdmin);
-    CHECK(verify_password(*password, user->password_hash));
-    CHECK_FALSE(create_first_admin(*store));  // only on a store with no users
-    const std::string notice = first_admin_notice(*password, "http://127.0.0.1:8080/");
-    CHECK(test::slurp(dir.path() / "dlpd.db").find(*password) == std::string::npos);
-    CHECK(notice.find(*password) != std::string::npos);
+    CHECK(verify_password(first->password, user->password_hash));
+    CHECK_FALSE(create_first_admin(*store));  // only on a store with no admin
+    const std::string notice = first_admin_notice(*first, "http://127.0.0.1:8080/");
+    CHECK(test::slurp(dir.path() / "dlpd.db").find(first->password) == std::string::npos);
+    CHECK(notice.find(first->password) != std::string::npos);
+    CHECK(notice.find("'admin'") != std::string::npos);
+}
+
+TEST_CASE("admin first start creates an admin when only viewers exist, beside a viewer named admin", "[admin]") {
+    test::TempDir dir;
+    std::string error;
+    auto store = Store::open(*parse_database_url("sqlite:" + (dir.path() / "dlpd.db").string(), error));
+    store->migrate();
+    REQUIRE(add_account(*store, "admin", kRoleViewer, "a long enough password", 12, "test").empty());
+    REQUIRE(add_account(*store, "vera", kRoleViewer, "a long enough password", 12, "test").empty());
+    const auto first = create_first_admin(*store);
+    REQUIRE(first);
+    CHECK(first->name == "admin-2");
+    const auto user = store->admin_user("admin-2");
+    REQUIRE(user);
+    CHECK(user->role == kRoleAdmin);
+    CHECK(store->admin_user("admin")->role == kRoleViewer);  // the viewer is left as it was
+    CHECK(store->count_admin_users(kRoleAdmin) == 1);
+    CHECK(first_admin_notice(*first, "http://127.0.0.1:8080/").find("'admin-2'") != std::string::npos);
+    CHECK_FALSE(create_first_admin(*store));
+}
+
+TEST_CASE("dlpd user add without --role makes the first admin of an empty store, then viewers", "[admin]") {
+    test::TempDir dir;
+    const std::string url = "sqlite:" + (dir.path() / "dlpd.db").string();
+    auto add = [&](const std::string &name) {
+        return test::run(test::dlpd_command() + " user add " + name + " --password-stdin --database " +
+                             test::quote(url),
+                         "a long enough password\n");
+    };
+    const auto first = add("alice");
+    CHECK(first.exit_code == 0);
+    CHECK(first.out.find("no admin yet, so 'alice' is an admin") != std::string::npos);
+    CHECK(first.out.find("added admin 'alice'") != std::string::npos);
+    const auto second = add("bob");
+    CHECK(second.exit_code == 0);
+    CHECK(second.out.find("added viewer 'bob'") != std::string::npos);
+    std::string error;
+    auto store = Store::open(*parse_database_url(url, error));
+    CHECK(store->admin_user("alice")->role == kRoleAdmin);
+    CHECK(store->admin_user("bob")->role == kRoleViewer);
+    CHECK_FALSE(create_first_admin(*store));  // alice is the admin: no generated one at the next start
 }
 
 TEST_CASE("admin users are added with dlpd user add and the password on standard input", "[admin]") {

@@ -13,6 +13,8 @@
 #include "slack/http_client.hpp"
 #include "policy/policy.hpp"
 #include "slack/slack_event.hpp"
+#include "config/config.hpp"
+#include "slack/slack_service.hpp"
 
 using namespace dlpd::slack;
 
@@ -181,4 +183,20 @@ TEST_CASE("the app manifest subscribes to the events dlpd reads and grants each 
     CHECK(bot == std::set<std::string>{"channels:history", "groups:history", "im:history", "mpim:history", "files:read", "chat:write"});
     CHECK(user == std::set<std::string>{"chat:write", "files:write"});
     CHECK(manifest["settings"]["socket_mode_enabled"].as<bool>());
+}
+
+TEST_CASE("the 'Slack is not connected' message names the keys and the variables it looked at", "[slack]") {
+    ::unsetenv("SLACK_BOT_TOKEN");
+    ::unsetenv("SLACK_APP_TOKEN");
+    const dlpd::Config c = dlpd::parse_config("admin:\n  listen: 127.0.0.1:9090\n", "/etc/dlpd/mine.yaml");
+    const std::string message = SlackService::missing_configuration(c);
+    CHECK_THAT(message, Catch::Contains("slack.bot_token (not set in /etc/dlpd/mine.yaml) and the environment "
+                                        "variable SLACK_BOT_TOKEN (not set)"));
+    CHECK_THAT(message, Catch::Contains("slack.app_token (not set in /etc/dlpd/mine.yaml) and the environment "
+                                        "variable SLACK_APP_TOKEN (not set)"));
+    ::setenv("SLACK_BOT_TOKEN", "xoxb-1", 1);
+    ::setenv("SLACK_APP_TOKEN", "xapp-1", 1);
+    CHECK(SlackService::missing_configuration(dlpd::parse_config("", "/etc/dlpd/mine.yaml")).empty());
+    ::unsetenv("SLACK_BOT_TOKEN");
+    ::unsetenv("SLACK_APP_TOKEN");
 }

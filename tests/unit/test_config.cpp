@@ -68,7 +68,9 @@ TEST_CASE("the built-in defaults are the agreed ones", "[config]") {
     CHECK(c.database.url == "sqlite:dlpd.db");
     CHECK(c.database.pool_size == 8);
     CHECK(c.database.connect_timeout_seconds == 5);
-    CHECK_FALSE(c.database.store_message_text);
+    CHECK(c.database.store_message_text);
+    CHECK(c.database.key_file.empty());
+    CHECK(c.database.message_text_days == 30);
     CHECK(c.slack.mode == "socket");
     CHECK(c.slack.api_url == "https://slack.com/api/");
     CHECK(c.slack.app_token.empty());
@@ -101,7 +103,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 54);
+    CHECK(paths.size() == 56);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});
@@ -201,10 +203,10 @@ database:
           "plugins, engine, rules, database, slack, policy, admin)");
     CHECK(p[1] ==
           "/etc/dlpd/dlpd.yaml:6: key 'database.pool': unknown key (known keys of database: url, pool_size, "
-          "connect_timeout_seconds, store_message_text)");
+          "connect_timeout_seconds, store_message_text, key_file, message_text_days)");
     CHECK(p[2] ==
           "/etc/dlpd/dlpd.yaml:7: key 'database.colour': unknown key (known keys of database: url, "
-          "pool_size, connect_timeout_seconds, store_message_text)");
+          "pool_size, connect_timeout_seconds, store_message_text, key_file, message_text_days)");
     CHECK_THAT(problems_of("slack:\n  bot_tokn: x\n")[0],
                Catch::Contains("key 'slack.bot_tokn': unknown key (did you mean 'bot_token'?"));
 }
@@ -656,3 +658,41 @@ TEST_CASE("engine limits from the file reach the engine", "[config]") {
     CHECK_THAT(refused.err, Catch::Contains("bad.yaml:2: key 'engine.max_item_seconds'"));
 }
 
+
+TEST_CASE("Slack secrets and the database URL come from the environment when the file names none", "[config]") {
+    ScopedEnv app("SLACK_APP_TOKEN", std::string("xapp-1-from-env")), bot("SLACK_BOT_TOKEN", std::string("xoxb-from-env")),
+        user("SLACK_USER_TOKEN", std::string("xoxp-from-env")), secret("SLACK_SIGNING_SECRET", std::string("s3cr3t")),
+        db("DLPD_DATABASE_URL", std::string("mysql://dlpd:pw@db.internal:3306/dlpd"));
+    // A small file of one's own that mentions neither.
+    const Config c = parse_config("admin:\n  listen: 127.0.0.1:9090\n", "/etc/dlpd/mine.yaml");
+    CHECK(c.slack.app_token == "xapp-1-from-env");
+    CHECK(c.slack.bot_token == "xoxb-from-env");
+    CHECK(c.slack.user_token == "xoxp-from-env");
+    CHECK(c.slack.signing_secret == "s3cr3t");
+    CHECK(c.database.url == "mysql://dlpd:pw@db.internal:3306/dlpd");
+    CHECK(c.where("slack.bot_token") == "the environment variable SLACK_BOT_TOKEN");
+    CHECK(c.where("database.url") == "the environment variable DLPD_DATABASE_URL");
+    // No file at all: the same.
+    CHECK(load_command_config(std::nullopt).slack.bot_token == "xoxb-from-env");
+    // A value in the file wins; an empty one (${VAR:-} of an unset variable) does not.
+    const Config given = parse_config("slack:\n  bot_token: xoxb-in-file\n  app_token: \"\"\ndatabase:\n"
+                                      "  url: sqlite:here.db\n",
+                                      "/etc/dlpd/mine.yaml");
+    CHECK(given.slack.bot_token == "xoxb-in-file");
+    CHECK(given.slack.app_token == "xapp-1-from-env");
+    CHECK(given.database.url == "sqlite:here.db");
+    CHECK(given.where("slack.bot_token") == "/etc/dlpd/mine.yaml:2");
+}
+
+TEST_CASE("a bad value in a fallback variable names the variable, never the secret", "[config]") {
+    ScopedEnv db("DLPD_DATABASE_URL", std::string("postgres://u:Hunter2pw@x/y"));
+    try {
+        parse_config("", "/etc/dlpd/mine.yaml");
+        FAIL("a bad DLPD_DATABASE_URL was taken");
+    } catch (const ConfigError &e) {
+        REQUIRE(e.problems().size() == 1);
+        CHECK_THAT(e.problems()[0], Catch::StartsWith("the environment variable DLPD_DATABASE_URL (for key "
+                                                      "'database.url'): "));
+        CHECK(e.problems()[0].find("Hunter2pw") == std::string::npos);
+    }
+}

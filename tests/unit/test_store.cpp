@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -11,6 +12,7 @@
 
 #include "mariadb_server.hpp"
 #include "runtime/rule_sync.hpp"
+#include "engine/masking.hpp"
 #include "engine/scan_engine.hpp"
 #include "store/sealed_text.hpp"
 #include "store/store.hpp"
@@ -225,6 +227,106 @@ TEST_CASE("kept message text is sealed with the environment's key", "[store]") {
     // Without the key, the text cannot be read back.
     auto keyless = db.open(options);
     CHECK_FALSE(keyless->incident_message_text(id));
+}
+
+TEST_CASE("by default message text is sealed with a key file dlpd creates, mode 0600, never in clear", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    ::unsetenv("DLPD_ENCRYPTION_KEY");
+    StoreOptions options;  // the defaults: keep the text
+    REQUIRE(options.store_message_text);
+    options.key_file = db.dir.path() / "dlpd.key";
+    auto store = db.open(options);
+    store->migrate();
+    CHECK_FALSE(std::filesystem::exists(options.key_file));  // made at the first incident, not before
+    IncidentInput in;
+    in.rule = "card_visa";
+    in.match = "4111 1111 1111 1111";
+    in.message_text = "my card is 4111 1111 1111 1111, thanks";
+    const int64_t id = store->record_incident(in);
+    REQUIRE(std::filesystem::exists(options.key_file));
+    struct stat st {};
+    REQUIRE(::stat(options.key_file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(test::slurp(options.key_file).size() == 65);  // 64 hex characters and a newline
+    const auto got = store->incident(id);
+    REQUIRE(got);
+    CHECK(got->has_message_text);
+    CHECK(got->message_text_sealed);
+    CHECK(store->incident_message_text(id) == std::optional<std::string>(in.message_text));
+    if (dialect == "sqlite") {
+        // Every byte of the database, its WAL included: neither the text nor the secret.
+        std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
+        if (std::filesystem::exists(db.dir.path() / "dlpd.db-wal")) bytes += test::slurp(db.dir.path() / "dlpd.db-wal");
+        CHECK(bytes.find("4111 1111 1111 1111") == std::string::npos);
+        CHECK(bytes.find("my card is") == std::string::npos);
+        CHECK(bytes.find("thanks") == std::string::npos);
+    }
+    // Another process with the same key file reads it; one with another key file cannot.
+    CHECK(db.open(options)->incident_message_text(id) == std::optional<std::string>(in.message_text));
+    StoreOptions other = options;
+    other.key_file = db.dir.path() / "other.key";
+    auto elsewhere = db.open(other);
+    CHECK_FALSE(elsewhere->incident_message_text(id));
+    CHECK_FALSE(std::filesystem::exists(other.key_file));  // reading never creates a key
+}
+
+TEST_CASE("a key file others can read is refused, and the text is then not kept at all", "[store]") {
+    TestDatabase db("sqlite");
+    ::unsetenv("DLPD_ENCRYPTION_KEY");
+    StoreOptions options;
+    options.key_file = db.dir.path() / "dlpd.key";
+    {
+        auto first = db.open(options);
+        first->migrate();
+        IncidentInput in;
+        in.rule = "r";
+        in.match = "secret-value";
+        in.message_text = "x";
+        first->record_incident(in);  // creates the key file
+    }
+    REQUIRE(::chmod(options.key_file.c_str(), 0644) == 0);
+    test::LogCapture logs;
+    auto store = db.open(options);
+    IncidentInput in;
+    in.rule = "r";
+    in.match = "secret-value";
+    in.message_text = "the text with secret-value";
+    const int64_t id = store->record_incident(in);
+    CHECK_FALSE(store->incident(id)->has_message_text);
+    CHECK(logs.count("can be read by other users (mode 0644): run chmod 600") == 1);
+    CHECK(test::slurp(db.dir.path() / "dlpd.db").find("the text with") == std::string::npos);
+    // No key file configured and no DLPD_ENCRYPTION_KEY: not kept either.
+    StoreOptions keyless;
+    const int64_t id2 = db.open(keyless)->record_incident(in);
+    CHECK_FALSE(store->incident(id2)->has_message_text);
+}
+
+TEST_CASE("message texts older than the retention are purged, the incidents stay", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    StoreOptions options;
+    options.key_file = db.dir.path() / "dlpd.key";
+    auto store = db.open(options);
+    store->migrate();
+    IncidentInput in;
+    in.rule = "r";
+    in.match = "secret-value";
+    in.message_text = "text with secret-value";
+    const int64_t id = store->record_incident(in);
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    CHECK(store->purge_message_texts(now_ms - 60'000) == 0);  // younger than the cut-off: kept
+    CHECK(store->incident(id)->has_message_text);
+    CHECK(store->purge_message_texts(now_ms + 60'000) == 1);
+    const auto after = store->incident(id);
+    REQUIRE(after);
+    CHECK_FALSE(after->has_message_text);
+    CHECK_FALSE(store->incident_message_text(id));
+    CHECK(after->masked_match == mask_secret("secret-value"));  // the incident itself stays
 }
 
 TEST_CASE("sealing detects tampering and a wrong key", "[store]") {

@@ -9,7 +9,12 @@
 //   (an invalid regex is refused with RE2's message, "try it" highlights).
 // --part slack: the same pattern, then a message posted through the Slack
 //   double that matches it must be deleted, and its incident must show the
-//   message (as text), the masked content and the pattern.
+//   message (as text) with the match masked, the masked content and the
+//   pattern; an admin reveals it (audited), a viewer cannot. The set-up is
+//   the README's quick start: a configuration file that names no token (they
+//   come from the environment) and says nothing about message text (the
+//   default keeps it, sealed with a key file dlpd creates), the first user
+//   added without --role.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -25,6 +30,7 @@ for (const key of ['part', 'dlpd', 'double', 'artifacts'])
 const CHROMIUM = '/usr/bin/chromium';
 const USER = 'tester';
 const PASSWORD = 'browser test password 1';
+const VIEWER = 'watcher';
 const PATTERN = { name: 'employee_id', regex: String.raw`EMP-(\d{6})`, broken: String.raw`EMP-(\d{6}` };
 const SLACK = { channel: 'C0GENERAL1', user: 'U0ALICE01', ts: '1700000001.000100',
                 text: 'my id is EMP-424242 <b>not bold</b>' };
@@ -87,26 +93,30 @@ async function startDouble() {
 
 async function startDlpd(apiUrl, port) {
   const config = path.join(work, 'dlpd.yaml');
+  // No token in the file: dlpd takes them from the environment.
   fs.writeFileSync(config, [
-    'database:',
-    `  url: sqlite:${path.join(work, 'dlpd.db')}`,
-    '  store_message_text: true',
     'slack:',
     `  api_url: ${apiUrl}`,
-    '  app_token: ${SLACK_APP_TOKEN}',
-    '  bot_token: ${SLACK_BOT_TOKEN}',
-    '  user_token: ${SLACK_USER_TOKEN}',
     'admin:',
     `  listen: 127.0.0.1:${port}`,
     '',
   ].join('\n'));
   const env = { ...process.env, SLACK_APP_TOKEN: 'xapp-1-double-app', SLACK_BOT_TOKEN: 'xoxb-1-double-bot',
                 SLACK_USER_TOKEN: 'xoxp-1-double-admin' };
-  const added = spawnSync(args.dlpd, ['user', 'add', USER, '--role', 'admin', '--password-stdin', '--config', config],
-                          { input: PASSWORD + '\n', env, encoding: 'utf8' });
-  check(added.status === 0, `dlpd user add creates the admin user (${added.stderr.trim() || added.stdout.trim()})`);
+  delete env.DLPD_ENCRYPTION_KEY;
+  delete env.DLPD_DATABASE_URL;
+  // As the README says: the first user, added without --role, is an admin;
+  // the next is a viewer. dlpd.db and dlpd.key go to the working directory.
+  const added = spawnSync(args.dlpd, ['user', 'add', USER, '--password-stdin', '--config', config],
+                          { input: PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
+  check(added.status === 0 && added.stdout.includes(`added admin '${USER}'`),
+        `dlpd user add without --role makes the first user an admin (${added.stderr.trim() || added.stdout.trim()})`);
+  const viewer = spawnSync(args.dlpd, ['user', 'add', VIEWER, '--password-stdin', '--config', config],
+                           { input: PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
+  check(viewer.status === 0 && viewer.stdout.includes(`added viewer '${VIEWER}'`),
+        `the next user added without --role is a viewer (${viewer.stderr.trim() || viewer.stdout.trim()})`);
   const log = fs.openSync(path.join(shots, 'dlpd-run.log'), 'w');
-  const child = spawn(args.dlpd, ['run', '--config', config], { env, stdio: ['ignore', log, log] });
+  const child = spawn(args.dlpd, ['run', '--config', config], { env, cwd: work, stdio: ['ignore', log, log] });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   cleanup.push(async () => {
     child.kill('SIGTERM');
@@ -126,6 +136,14 @@ async function startDlpd(apiUrl, port) {
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signInAs(page, base, name) {
+  await page.goto(base + '/sign-in');
+  await page.fill('#name', name);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(base + '/');
 }
 
 async function signIn(page, base) {
@@ -194,8 +212,44 @@ async function slackMessageBecomesIncident(page, base, slack) {
   check(!body.includes('424242'), 'the secret itself is not on the page');
   const message = page.locator('pre.message');
   check((await message.innerText()).includes('<b>not bold</b>'), 'the message is shown, its HTML as text');
+  check((await message.innerText()).includes('my id is EMP-******'), 'the message is shown with the match masked');
   check((await message.locator('b').count()) === 0, 'the HTML in the message is not rendered');
+  check(body.includes('the message itself was deleted by dlpd'), 'the incident says the message was deleted from Slack');
   await shot(page, '07-incident');
+  const incidentUrl = page.url();
+
+  // At rest: the key file dlpd made is private, and the database holds
+  // neither the message nor the secret in clear.
+  const keyFile = path.join(work, 'dlpd.key');
+  check(fs.existsSync(keyFile) && (fs.statSync(keyFile).mode & 0o777) === 0o600,
+        'dlpd created the sealing key file dlpd.key with mode 0600');
+  const atRest = ['dlpd.db', 'dlpd.db-wal'].filter((f) => fs.existsSync(path.join(work, f)))
+    .map((f) => fs.readFileSync(path.join(work, f)).toString('latin1')).join('');
+  check(atRest.length > 0 && !atRest.includes('424242') && !atRest.includes('not bold'),
+        'neither the message text nor the secret is in the database files in clear');
+
+  // An admin reveals it; the reveal is audited.
+  await page.click('button:has-text("Reveal the full message")');
+  await page.locator('pre.message').waitFor();
+  check((await page.locator('pre.message').innerText()).includes('my id is EMP-424242'),
+        'an admin reveals the full message');
+  await shot(page, '08-revealed');
+  await page.goto(base + '/audit');
+  check((await page.locator('main').innerText()).includes('incident.reveal'), 'the reveal is in the audit log');
+
+  // A viewer sees the masked message, no reveal button, and is refused a reveal.
+  await page.context().clearCookies();
+  await signInAs(page, base, VIEWER);
+  await page.goto(incidentUrl);
+  check((await page.locator('pre.message').innerText()).includes('my id is EMP-******'),
+        'a viewer sees the message masked');
+  check((await page.locator('button:has-text("Reveal the full message")').count()) === 0,
+        'a viewer has no reveal button');
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  const id = new URL(incidentUrl).searchParams.get('id');
+  const refused = await page.request.post(base + '/incidents/reveal', { form: { id, csrf }, maxRedirects: 0 });
+  check(refused.status() === 403 && !(await refused.text()).includes('424242'), 'a viewer is refused a reveal (403)');
+  await shot(page, '09-viewer');
 }
 
 let context;
