@@ -5,8 +5,9 @@
 //
 //   node admin_flow.mjs --part admin|slack --dlpd PATH --double PATH --artifacts DIR
 //
-// --part admin: sign in (a wrong password is refused first), add a pattern
-//   (an invalid regex is refused with RE2's message, "try it" highlights).
+// --part admin: a first start prints the generated admin's password once;
+//   sign in with it (a wrong password is refused first), add a pattern (an
+//   invalid regex is refused with RE2's message, "try it" highlights).
 // --part slack: the same pattern, then a message posted through the Slack
 //   double that matches it must be deleted, and its incident must show the
 //   message (as text) with the match masked, the masked content and the
@@ -28,8 +29,11 @@ for (const key of ['part', 'dlpd', 'double', 'artifacts'])
   if (!args[key]) fail(`--${key} is required`);
 
 const CHROMIUM = '/usr/bin/chromium';
-const USER = 'tester';
-const PASSWORD = 'browser test password 1';
+// The admin who signs in: for --part admin, the one a first start creates
+// (its password read from dlpd run's standard error); else added with dlpd user add.
+let USER = 'tester';
+let PASSWORD = 'browser test password 1';
+const VIEWER_PASSWORD = 'browser test password 2';
 const VIEWER = 'watcher';
 const PATTERN = { name: 'employee_id', regex: String.raw`EMP-(\d{6})`, broken: String.raw`EMP-(\d{6}` };
 const SLACK = { channel: 'C0GENERAL1', user: 'U0ALICE01', ts: '1700000001.000100',
@@ -107,15 +111,18 @@ async function startDlpd(apiUrl, port) {
   delete env.DLPD_DATABASE_URL;
   // As the README says: the first user, added without --role, is an admin;
   // the next is a viewer. dlpd.db and dlpd.key go to the working directory.
-  const added = spawnSync(args.dlpd, ['user', 'add', USER, '--password-stdin', '--config', config],
-                          { input: PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
-  check(added.status === 0 && added.stdout.includes(`added admin '${USER}'`),
-        `dlpd user add without --role makes the first user an admin (${added.stderr.trim() || added.stdout.trim()})`);
-  const viewer = spawnSync(args.dlpd, ['user', 'add', VIEWER, '--password-stdin', '--config', config],
-                           { input: PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
-  check(viewer.status === 0 && viewer.stdout.includes(`added viewer '${VIEWER}'`),
-        `the next user added without --role is a viewer (${viewer.stderr.trim() || viewer.stdout.trim()})`);
-  const log = fs.openSync(path.join(shots, 'dlpd-run.log'), 'w');
+  if (args.part !== 'admin') {
+    const added = spawnSync(args.dlpd, ['user', 'add', USER, '--password-stdin', '--config', config],
+                            { input: PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
+    check(added.status === 0 && added.stdout.includes(`added admin '${USER}'`),
+          `dlpd user add without --role makes the first user an admin (${added.stderr.trim() || added.stdout.trim()})`);
+    const viewer = spawnSync(args.dlpd, ['user', 'add', VIEWER, '--password-stdin', '--config', config],
+                             { input: VIEWER_PASSWORD + '\n', env, cwd: work, encoding: 'utf8' });
+    check(viewer.status === 0 && viewer.stdout.includes(`added viewer '${VIEWER}'`),
+          `the next user added without --role is a viewer (${viewer.stderr.trim() || viewer.stdout.trim()})`);
+  }
+  const logFile = path.join(shots, 'dlpd-run.log');
+  const log = fs.openSync(logFile, 'w');
   const child = spawn(args.dlpd, ['run', '--config', config], { env, cwd: work, stdio: ['ignore', log, log] });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   cleanup.push(async () => {
@@ -125,9 +132,23 @@ async function startDlpd(apiUrl, port) {
   });
   const deadline = Date.now() + WAIT_MS.start;
   while (Date.now() < deadline) {
+    let serving = false;
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/sign-in`)).status === 200) return;
+      serving = (await fetch(`http://127.0.0.1:${port}/sign-in`)).status === 200;
     } catch { /* not listening yet */ }
+    if (serving && args.part !== 'admin') return;
+    if (serving) {
+      // The first start's notice (written just after the admin starts): the
+      // name, then the password alone on its line.
+      const text = fs.readFileSync(logFile, 'utf8');
+      const found = /created the admin user '([^']+)' with the password\ndlpd:\ndlpd: {5}(\S+)\n/.exec(text);
+      if (found) {
+        check(true, 'the first start prints the generated admin and its password');
+        [, USER, PASSWORD] = found;
+        check(text.split(PASSWORD).length === 2, 'the password appears once in the output');
+        return;
+      }
+    }
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -138,10 +159,10 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
-async function signInAs(page, base, name) {
+async function signInAs(page, base, name, password) {
   await page.goto(base + '/sign-in');
   await page.fill('#name', name);
-  await page.fill('#password', PASSWORD);
+  await page.fill('#password', password);
   await page.click('button[type=submit]');
   await page.waitForURL(base + '/');
 }
@@ -239,7 +260,7 @@ async function slackMessageBecomesIncident(page, base, slack) {
 
   // A viewer sees the masked message, no reveal button, and is refused a reveal.
   await page.context().clearCookies();
-  await signInAs(page, base, VIEWER);
+  await signInAs(page, base, VIEWER, VIEWER_PASSWORD);
   await page.goto(incidentUrl);
   check((await page.locator('pre.message').innerText()).includes('my id is EMP-******'),
         'a viewer sees the message masked');
