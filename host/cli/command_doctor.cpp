@@ -1,8 +1,8 @@
 // dlpd doctor: what is wrong with this set-up and how to fix it. It checks,
 // in the order `dlpd run` meets them, the configuration, the plugins, the
 // rule pack, the store and Slack, and prints one line per check. It only
-// looks: no migration is applied, nothing is written to the store, no Slack
-// event is taken. Exit 0: nothing needs fixing; 1: something does; 2: bad
+// looks: it applies no migration, writes no rule, user or event, and takes
+// no Slack event. Exit 0: nothing needs fixing; 1: something does; 2: bad
 // arguments.
 #include <algorithm>
 #include <iostream>
@@ -108,8 +108,8 @@ std::unique_ptr<EngineSetup> check_plugins_and_rules(DoctorReport &report, const
     else if (!plugin_problems.empty())
         report.skipped("rule pack", pack + ": the plugin settings must be fixed first");
     else
-        report.ok("rule pack", std::to_string(setup->rules.size()) + " rules in " + pack +
-                                   " compile, and their examples behave");
+        report.ok("rule pack",
+                  std::to_string(setup->rules.size()) + " rules in " + pack + " compile, and their examples behave");
     return setup;
 }
 
@@ -145,9 +145,9 @@ void check_store(DoctorReport &report, const Config &config, const DoctorArgs &a
             return;
         }
         if (!std::filesystem::exists(file, ec)) {
-            report.problem("store", name + " does not exist yet (schema version 0, the newest is " +
-                                        std::to_string(newest) + ")",
-                           migrate_command(args) + " creates it (dlpd run also does, at start-up)");
+            report.problem(
+                "store", name + " does not exist yet (schema version 0, the newest is " + std::to_string(newest) + ")",
+                migrate_command(args) + " creates it (dlpd run also does, at start-up)");
             return;
         }
     }
@@ -169,16 +169,18 @@ void check_store(DoctorReport &report, const Config &config, const DoctorArgs &a
         return;
     }
     if (version < newest) {
-        report.problem("store", name + ": " + counted(static_cast<size_t>(newest - version), "migration") +
-                                    " pending (schema version " +
-                                    std::to_string(version) + ", the newest is " + std::to_string(newest) + ")",
+        report.problem("store",
+                       name + ": " + counted(static_cast<size_t>(newest - version), "migration") +
+                           " pending (schema version " + std::to_string(version) + ", the newest is " +
+                           std::to_string(newest) + ")",
                        migrate_command(args) + " applies them (dlpd run also does, at start-up)");
         report.skipped("stored rules", "the store must be up to date first");
         return;
     }
     if (version > newest) {
-        report.problem("store", name + ": schema version " + std::to_string(version) + " is newer than this dlpd's (" +
-                                    std::to_string(newest) + ")",
+        report.problem("store",
+                       name + ": schema version " + std::to_string(version) + " is newer than this dlpd's (" +
+                           std::to_string(newest) + ")",
                        "run the dlpd that migrated this database, or upgrade this one");
         return;
     }
@@ -243,8 +245,8 @@ int command_doctor(const Args &args) {
     // kept to warnings and errors.
     set_min_log_level(std::max(config.log.level, LogLevel::warning));
     if (a.database_url) config.database.url = *a.database_url;
-    for (const auto *secret : {&config.slack.app_token, &config.slack.bot_token, &config.slack.user_token,
-                               &config.slack.signing_secret})
+    for (const auto *secret :
+         {&config.slack.app_token, &config.slack.bot_token, &config.slack.user_token, &config.slack.signing_secret})
         report.add_secret(*secret);
     if (!loaded) {
         for (const char *check : {"plugins", "rule pack", "store", "Slack"})

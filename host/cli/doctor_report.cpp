@@ -18,7 +18,9 @@ void DoctorReport::line(const char *outcome, const std::string &text) {
     out_ << outcome << scrub(text) << '\n' << std::flush;
 }
 
-void DoctorReport::ok(const std::string &check, const std::string &detail) { line("ok       ", check + ": " + detail); }
+void DoctorReport::ok(const std::string &check, const std::string &detail) {
+    line("ok       ", check + ": " + detail);
+}
 
 void DoctorReport::skipped(const std::string &check, const std::string &why) {
     line("skipped  ", check + ": " + why);
@@ -34,9 +36,9 @@ void DoctorReport::problem(const std::string &check, const std::string &detail, 
 
 void DoctorReport::summary() {
     out_ << '\n'
-         << (problems_ == 0 ? std::string("nothing needs fixing")
-                            : std::to_string(problems_) + (problems_ == 1 ? " problem needs" : " problems need") +
-                                  " fixing")
+         << (problems_ == 0
+                 ? std::string("nothing needs fixing")
+                 : std::to_string(problems_) + (problems_ == 1 ? " problem needs" : " problems need") + " fixing")
          << '\n';
 }
 

@@ -41,17 +41,28 @@ struct TokenSpec {
     std::string where;    // how to get one
 };
 
-const TokenSpec kBot{Token::bot, "Slack bot token", "SLACK_BOT_TOKEN (slack.bot_token)", "xoxb-",
-                     "a bot token (xoxb-)",
-                     "the app's Bot User OAuth Token (xoxb-…), on its Install App page"};
-const TokenSpec kUser{Token::user, "Slack user token", "SLACK_USER_TOKEN (slack.user_token)", "xoxp-",
-                      "a user token (xoxp-)",
-                      "the app's User OAuth Token (xoxp-…), on its Install App page; install the app as a workspace "
-                      "admin or owner, so that the token may delete other people's messages"};
-const TokenSpec kApp{Token::app, "Socket Mode", "SLACK_APP_TOKEN (slack.app_token)", "xapp-",
-                     "an app-level token (xapp-)",
-                     "an app-level token (xapp-…) with the scope connections:write, from the app's Basic "
-                     "Information page → App-Level Tokens → Generate Token and Scopes"};
+const TokenSpec kBot{.token = Token::bot,
+                     .check = "Slack bot token",
+                     .setting = "SLACK_BOT_TOKEN (slack.bot_token)",
+                     .prefix = "xoxb-",
+                     .kind = "a bot token (xoxb-)",
+                     .where = "the app's Bot User OAuth Token (xoxb-…), on its Install App page"};
+const TokenSpec kUser{.token = Token::user,
+                      .check = "Slack user token",
+                      .setting = "SLACK_USER_TOKEN (slack.user_token)",
+                      .prefix = "xoxp-",
+                      .kind = "a user token (xoxp-)",
+                      .where =
+                          "the app's User OAuth Token (xoxp-…), on its Install App page; install the app as a "
+                          "workspace admin or owner, so that the token may delete other people's messages"};
+const TokenSpec kApp{.token = Token::app,
+                     .check = "Socket Mode",
+                     .setting = "SLACK_APP_TOKEN (slack.app_token)",
+                     .prefix = "xapp-",
+                     .kind = "an app-level token (xapp-)",
+                     .where =
+                         "an app-level token (xapp-…) with the scope connections:write, from the app's Basic "
+                         "Information page → App-Level Tokens → Generate Token and Scopes"};
 
 // What a value looks like, by its prefix alone.
 std::string kind_of(const std::string &value) {
@@ -62,9 +73,9 @@ std::string kind_of(const std::string &value) {
 
 // Slack's error codes that say the token itself is wrong.
 bool token_refused(const std::string &code) {
-    static const char *const codes[] = {"not_authed",    "invalid_auth",  "account_inactive",       "token_revoked",
-                                        "token_expired", "no_token",      "not_allowed_token_type", "missing_scope",
-                                        "team_disabled", "user_removed_from_team"};
+    static const char *const codes[] = {
+        "not_authed", "invalid_auth",           "account_inactive", "token_revoked", "token_expired",
+        "no_token",   "not_allowed_token_type", "missing_scope",    "team_disabled", "user_removed_from_team"};
     return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
 }
 
@@ -128,8 +139,8 @@ std::optional<slack::ApiResult> check_token(DoctorReport &report, slack::WebApi 
 
 // The scopes Slack says the token was granted (x-oauth-scopes) against those
 // the app manifest asks for.
-void check_scopes(DoctorReport &report, const std::string &check, const TokenSpec &spec,
-                  const slack::ApiResult &answer, const std::vector<std::string> &wanted) {
+void check_scopes(DoctorReport &report, const std::string &check, const TokenSpec &spec, const slack::ApiResult &answer,
+                  const std::vector<std::string> &wanted) {
     const auto granted = slack::scope_list(answer.granted_scopes);
     if (granted.empty()) {
         report.skipped(check, "Slack did not say which scopes " + spec.setting + " has (no x-oauth-scopes header)");
@@ -147,7 +158,8 @@ void check_scopes(DoctorReport &report, const std::string &check, const TokenSpe
 
 bool policy_deletes(const Config::Policy &p) {
     std::string error;  // the schema checked the lists already
-    for (const std::string *list : {&p.actions, &p.actions_low, &p.actions_medium, &p.actions_high, &p.actions_critical})
+    for (const std::string *list :
+         {&p.actions, &p.actions_low, &p.actions_medium, &p.actions_high, &p.actions_critical})
         if (slack::parse_action_list(*list, error).delete_message) return true;
     return false;
 }
@@ -188,9 +200,9 @@ void check_socket_mode(DoctorReport &report, slack::WebApi &api, const Config &c
         report.ok("Socket Mode", "apps.connections.open gave a WebSocket URL, and Slack said hello on it");
         return;
     }
-    const std::string failure = !status.last_failure.empty()
-                                    ? status.last_failure
-                                    : "no hello from Slack within " + std::to_string(kSocketModeHelloWait.count()) + " s";
+    const std::string failure = !status.last_failure.empty() ? status.last_failure
+                                                             : "no hello from Slack within " +
+                                                                   std::to_string(kSocketModeHelloWait.count()) + " s";
     const std::string open_failed = "apps.connections.open: ";
     if (failure.rfind(open_failed, 0) == 0 && token_refused(failure.substr(open_failed.size())))
         report.problem("Socket Mode", failure, "Slack does not take " + kApp.setting + ": set it to " + kApp.where);
@@ -235,7 +247,8 @@ void check_slack(DoctorReport &report, const Config &config, const std::filesyst
     // The user token: only deleting needs it.
     if (s.user_token.empty()) {
         if (policy_deletes(config.policy))
-            report.problem(kUser.check, kUser.setting + " is not set: dlpd cannot delete messages, which the policy asks for",
+            report.problem(kUser.check,
+                           kUser.setting + " is not set: dlpd cannot delete messages, which the policy asks for",
                            "set it to " + kUser.where);
         else
             report.skipped(kUser.check, kUser.setting + " is not set, and the policy does not delete");
@@ -248,12 +261,13 @@ void check_slack(DoctorReport &report, const Config &config, const std::filesyst
 
     if (s.mode == "http") {
         if (s.signing_secret.empty())
-            report.problem("HTTP Events", "SLACK_SIGNING_SECRET (slack.signing_secret) is not set: every request from "
-                                          "Slack would be refused",
+            report.problem("HTTP Events",
+                           "SLACK_SIGNING_SECRET (slack.signing_secret) is not set: every request from "
+                           "Slack would be refused",
                            "set it to the app's Signing Secret (the app's Basic Information page → App Credentials)");
         else
-            report.ok("HTTP Events", "the signing secret is set; Slack's requests to " + s.http_listen +
-                                         " are checked with it");
+            report.ok("HTTP Events",
+                      "the signing secret is set; Slack's requests to " + s.http_listen + " are checked with it");
         return;
     }
     if (s.app_token.empty()) {

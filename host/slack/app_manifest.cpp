@@ -30,7 +30,8 @@ std::optional<AppManifest> load_app_manifest(const std::filesystem::path &file, 
         error = file.string() + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg;
         return std::nullopt;
     }
-    const YAML::Node scopes = root.IsMap() && root["oauth_config"].IsMap() ? root["oauth_config"]["scopes"] : YAML::Node();
+    const YAML::Node scopes =
+        root.IsMap() && root["oauth_config"].IsMap() ? root["oauth_config"]["scopes"] : YAML::Node();
     if (!scopes.IsMap()) {
         error = file.string() + ": no oauth_config.scopes (not a Slack app manifest?)";
         return std::nullopt;

@@ -413,7 +413,8 @@ void SocketModeClient::Impl::opened(int slot_index, bool replacing, const ApiRes
     const std::string url_text = result.string_field("url");
     auto url = Url::parse(url_text, error);
     if (!url || (url->scheme != "ws" && url->scheme != "wss")) {
-        const std::string why = "apps.connections.open gave an unusable URL (" + (url ? "not ws:// or wss://" : error) + ")";
+        const std::string why =
+            "apps.connections.open gave an unusable URL (" + (url ? "not ws:// or wss://" : error) + ")";
         note_failure(why);
         log(LogLevel::warning, kLog, why);
         if (!replacing) retry_later(slot_index);

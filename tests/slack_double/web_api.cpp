@@ -124,7 +124,8 @@ HttpAnswer Workspace::handle_http(const HttpExchange &request) {
         // Slack names what a valid bot or user token was granted on every answer to it.
         if (call.token == TokenKind::bot || call.token == TokenKind::user)
             answer.headers.emplace_back(
-                "x-oauth-scopes", scope_list(call.token == TokenKind::bot ? options_.bot_scopes : options_.user_scopes));
+                "x-oauth-scopes",
+                scope_list(call.token == TokenKind::bot ? options_.bot_scopes : options_.user_scopes));
     } else if (path.rfind("/files-pri/", 0) == 0) {
         call.method = "file_download";
         answer = answer_download(path, request, call);

@@ -28,11 +28,13 @@ public:
     }
 
     std::filesystem::path config(const std::string &extra = {}) const {
-        return dir.write("dlpd.yaml", "plugins:\n  dirs: [" + kPluginDir.string() + "]\nrules:\n  pack: " +
-                                          (kSourceDir / "config/patterns.yaml").string() + "\ndatabase:\n  url: " +
-                                          database_url + "\nslack:\n  api_url: " + slack.api_url() +
+        return dir.write("dlpd.yaml", "plugins:\n  dirs: [" + kPluginDir.string() +
+                                          "]\nrules:\n  pack: " + (kSourceDir / "config/patterns.yaml").string() +
+                                          "\ndatabase:\n  url: " + database_url +
+                                          "\nslack:\n  api_url: " + slack.api_url() +
                                           "\n  app_token: ${SLACK_APP_TOKEN:-}\n  bot_token: ${SLACK_BOT_TOKEN:-}"
-                                          "\n  user_token: ${SLACK_USER_TOKEN:-}\n" + extra);
+                                          "\n  user_token: ${SLACK_USER_TOKEN:-}\n" +
+                                          extra);
     }
 
     // A dlpd command with the tokens in its environment, as the README says.
@@ -80,7 +82,9 @@ std::string line_for(const std::string &report, const std::string &check) {
     return {};
 }
 
-bool starts_with(const std::string &text, const std::string &prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string &text, const std::string &prefix) {
+    return text.rfind(prefix, 0) == 0;
+}
 
 // Every value that must never be printed, on either stream.
 void check_no_secret(const CommandResult &r, const std::vector<std::string> &secrets) {
@@ -206,8 +210,8 @@ TEST_CASE("dlpd doctor never prints a token, even one given where another kind b
     CHECK(line_for(r.out, "Socket Mode").find("is a bot token (xoxb-), not an app-level token (xapp-)") !=
           std::string::npos);
     CHECK(line_for(r.out, "Slack user token").find("invalid_auth") != std::string::npos);
-    check_no_secret(r, {s.slack.options().bot_token, s.slack.options().user_token, s.slack.options().app_token,
-                        s.user_token});
+    check_no_secret(
+        r, {s.slack.options().bot_token, s.slack.options().user_token, s.slack.options().app_token, s.user_token});
 }
 
 TEST_CASE("dlpd doctor names an app-level token that apps.connections.open refuses", "[doctor][e2e][process]") {
@@ -225,7 +229,8 @@ TEST_CASE("dlpd doctor names an app-level token that apps.connections.open refus
     check_no_secret(r, {s.app_token, s.bot_token, s.user_token});
 }
 
-TEST_CASE("in HTTP Events mode dlpd doctor checks the signing secret instead of Socket Mode", "[doctor][e2e][process]") {
+TEST_CASE("in HTTP Events mode dlpd doctor checks the signing secret instead of Socket Mode",
+          "[doctor][e2e][process]") {
     DoctorSetUp s;
     s.prepare_store();
     const std::string http_mode = "  mode: http\n  signing_secret: ${SLACK_SIGNING_SECRET:-}\n";
