@@ -239,7 +239,10 @@ void check_slack(DoctorReport &report, const Config &config, const std::filesyst
                            ", install it, and set " + kBot.setting + " to " + kBot.where);
         report.skipped("Slack bot scopes", "there is no bot token");
     } else if (auto answer = check_token(report, api, kBot, s.bot_token)) {
-        if (manifest) check_scopes(report, "Slack bot scopes", kBot, *answer, manifest->bot_scopes);
+        if (manifest)
+            check_scopes(report, "Slack bot scopes", kBot, *answer, manifest->bot_scopes);
+        else
+            report.skipped("Slack bot scopes", "the app manifest could not be read");
     } else {
         report.skipped("Slack bot scopes", "the bot token must sign in first");
     }
@@ -254,7 +257,10 @@ void check_slack(DoctorReport &report, const Config &config, const std::filesyst
             report.skipped(kUser.check, kUser.setting + " is not set, and the policy does not delete");
         report.skipped("Slack user scopes", "there is no user token");
     } else if (auto answer = check_token(report, api, kUser, s.user_token)) {
-        if (manifest) check_scopes(report, "Slack user scopes", kUser, *answer, manifest->user_scopes);
+        if (manifest)
+            check_scopes(report, "Slack user scopes", kUser, *answer, manifest->user_scopes);
+        else
+            report.skipped("Slack user scopes", "the app manifest could not be read");
     } else {
         report.skipped("Slack user scopes", "the user token must sign in first");
     }

@@ -156,6 +156,28 @@ TEST_CASE("dlpd doctor names a scope the bot token was not granted, and says to 
     check_no_secret(r, {s.bot_token, s.app_token, s.user_token});
 }
 
+TEST_CASE("dlpd doctor checks the scopes of the manifest given with --manifest, and names one it cannot read",
+          "[doctor][e2e][process]") {
+    DoctorSetUp s;
+    s.prepare_store();
+    const auto config = quote(s.config().string());
+    const auto manifest = s.dir.write("manifest.yaml",
+                                      "oauth_config:\n  scopes:\n    bot: [chat:write, reactions:write]\n"
+                                      "    user: [chat:write]\n");
+    const auto more = s.dlpd("doctor --config " + config + " --manifest " + quote(manifest.string()));
+    INFO(more.out << more.err);
+    CHECK(more.exit_code == 1);
+    CHECK(line_for(more.out, "Slack bot scopes").find("lacks reactions:write") != std::string::npos);
+    CHECK(starts_with(line_for(more.out, "Slack user scopes"), "ok       "));
+
+    const auto missing =
+        s.dlpd("doctor --config " + config + " --manifest " + quote((s.dir.path() / "none.yaml").string()));
+    INFO(missing.out << missing.err);
+    CHECK(missing.exit_code == 1);
+    CHECK(line_for(missing.out, "Slack app manifest").find("none.yaml: cannot read") != std::string::npos);
+    CHECK(starts_with(line_for(missing.out, "Slack bot scopes"), "skipped  "));
+}
+
 TEST_CASE("dlpd doctor names an unreachable database with its password redacted", "[doctor][e2e][process]") {
     DoctorSetUp s;
     s.database_url = "mysql://u:secretpw@127.0.0.1:1/db";
