@@ -17,6 +17,8 @@ int command_patterns(const Args &args);
 // The browser admin (admin/): served alone, and its users.
 int command_admin(const Args &args);
 int command_user(const Args &args);
+// What is wrong with a set-up and how to fix it (cli/command_doctor.cpp).
+int command_doctor(const Args &args);
 
 // Exit codes of `dlpd scan` (and of usage errors everywhere).
 inline constexpr int kExitClean = 0;

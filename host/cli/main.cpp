@@ -20,6 +20,7 @@ commands:
   patterns  import or export rule packs to and from the database
   admin     serve the browser admin alone (without Slack)
   user      add a user of the browser admin: user add NAME [--role admin|viewer] --password-stdin
+  doctor    check the set-up (configuration, plugins, rules, store, Slack) and say how to fix it
   version   print the version
 
 Run 'dlpd COMMAND --help' for a command's options.
@@ -42,6 +43,7 @@ int main(int argc, char **argv) {
         if (command == "patterns") return dlpd::command_patterns(args);
         if (command == "admin") return dlpd::command_admin(args);
         if (command == "user") return dlpd::command_user(args);
+        if (command == "doctor") return dlpd::command_doctor(args);
         if (command == "version" || command == "--version") {
             std::cout << "dlpd " DLPD_VERSION_STRING "\n";
             return 0;

@@ -6,12 +6,21 @@
 
 namespace dlpd {
 
-std::filesystem::path default_patterns_file() {
-    const auto beside = (executable_dir().parent_path() / "share" / "dlpd" / "patterns.yaml").lexically_normal();
+namespace {
+
+// share/dlpd/NAME beside the executable's bin/, else the install prefix's.
+std::filesystem::path installed_data_file(const char *name) {
+    const auto beside = (executable_dir().parent_path() / "share" / "dlpd" / name).lexically_normal();
     std::error_code ec;
     if (std::filesystem::exists(beside, ec)) return beside;
-    return std::filesystem::path(DLPD_INSTALL_DATA_DIR_ABSOLUTE) / "patterns.yaml";
+    return std::filesystem::path(DLPD_INSTALL_DATA_DIR_ABSOLUTE) / name;
 }
+
+}  // namespace
+
+std::filesystem::path default_patterns_file() { return installed_data_file("patterns.yaml"); }
+
+std::filesystem::path default_app_manifest_file() { return installed_data_file("slack-app-manifest.yaml"); }
 
 std::string describe(const RuleProblem &p) {
     std::string out = p.rule.empty() ? p.message : "rule '" + p.rule + "': " + p.message;

@@ -59,6 +59,8 @@ struct EngineSetup {
 // The starter pack: share/dlpd/patterns.yaml beside the executable's bin/
 // (the build tree mirrors the install layout), or the install prefix's.
 std::filesystem::path default_patterns_file();
+// The Slack app manifest (slack-app-manifest.yaml), found the same way.
+std::filesystem::path default_app_manifest_file();
 
 std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options);
 

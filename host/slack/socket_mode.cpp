@@ -200,6 +200,11 @@ private:
         return std::chrono::milliseconds(jitter(random_));
     }
 
+    void note_failure(const std::string &why) {
+        std::lock_guard lock(status_mutex_);
+        status_.last_failure = why;
+    }
+
     void stop_for_good(const std::string &reason) {
         stopped_reason_ = reason;
         stopping_ = true;
@@ -225,7 +230,7 @@ private:
     std::mt19937 random_{std::random_device{}()};
 
     mutable std::mutex status_mutex_;
-    SocketModeStatus status_{"connecting", "", 0, 0};
+    SocketModeStatus status_{"connecting", "", 0, 0, {}};
     int open_sessions_ = 0;
 
 };
@@ -393,6 +398,7 @@ void SocketModeClient::Impl::opened(int slot_index, bool replacing, const ApiRes
     if (stopping_) return;
     if (!result.ok) {
         if (result.error == "stopping") return;
+        note_failure(result.detail);
         if (unrecoverable_open_error(result.error)) {
             stop_for_good("apps.connections.open failed with '" + result.error +
                           "': check SLACK_APP_TOKEN (an app-level token xapp-… with connections:write). Socket "
@@ -407,8 +413,10 @@ void SocketModeClient::Impl::opened(int slot_index, bool replacing, const ApiRes
     const std::string url_text = result.string_field("url");
     auto url = Url::parse(url_text, error);
     if (!url || (url->scheme != "ws" && url->scheme != "wss")) {
-        log(LogLevel::warning, kLog,
-            "apps.connections.open gave an unusable URL (" + (url ? "not ws:// or wss://" : error) + ")");
+        const std::string why =
+            "apps.connections.open gave an unusable URL (" + (url ? "not ws:// or wss://" : error) + ")";
+        note_failure(why);
+        log(LogLevel::warning, kLog, why);
         if (!replacing) retry_later(slot_index);
         return;
     }
@@ -530,6 +538,7 @@ void SocketModeClient::Impl::on_closed(const std::shared_ptr<Session> &session, 
     }
     Slot &slot = slots_[static_cast<size_t>(session->slot)];
     log(LogLevel::info, kLog, "connection " + std::to_string(session->id) + ": " + why);
+    if (why != "closed" && !stopping_) note_failure(why);
     if (session == slot.replacement) {
         slot.replacement.reset();  // the current connection carries on
         refresh_state();

@@ -44,6 +44,9 @@ struct SocketModeStatus {
     std::string detail;
     int live_connections = 0;
     int wanted_connections = 0;
+    // Why the latest attempt to open or keep a connection failed (empty until
+    // one has): what `dlpd doctor` reports. Never holds a token or a ticket.
+    std::string last_failure;
 };
 
 class SocketModeClient {

@@ -108,6 +108,7 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
             continue;
         }
         result.http_status = response.status;
+        result.granted_scopes = response.header("x-oauth-scopes");
         if (response.status == 429) {
             long long seconds = 30;
             try {

@@ -46,6 +46,9 @@ struct ApiResult {
     unsigned http_status = 0;
     int attempts = 0;
     Poco::JSON::Object::Ptr json;  // the answer when it was JSON
+    // Slack's x-oauth-scopes header: the scopes the token was granted,
+    // comma-separated as sent (empty when Slack did not say).
+    std::string granted_scopes;
 
     std::string string_field(const std::string &name) const;
 };

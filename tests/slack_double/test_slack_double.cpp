@@ -33,6 +33,7 @@ struct HttpReply {
     std::string content_type;
     std::string retry_after;
     std::string body;
+    std::string oauth_scopes;  // x-oauth-scopes
     JsonObject json() const { return parse(body); }
 };
 
@@ -55,7 +56,8 @@ HttpReply http_request(uint16_t port, http::verb verb, const std::string &target
     http::response<http::string_body> response;
     http::read(socket, buffer, response);
     return HttpReply{response.result_int(), std::string(response[http::field::content_type]),
-                     std::string(response[http::field::retry_after]), response.body()};
+                     std::string(response[http::field::retry_after]), response.body(),
+                     std::string(response["x-oauth-scopes"])};
 }
 
 HttpReply api(const SlackDouble &slack, const std::string &method, const std::string &token,
@@ -274,6 +276,19 @@ TEST_CASE("a missing scope answers missing_scope with needed and provided") {
     auto reply = api(slack, "files.info", options.bot_token, R"({"file":"F0SECRET01"})");
     CHECK(reply.json()->getValue<std::string>("error") == "missing_scope");
     CHECK(reply.json()->getValue<std::string>("needed") == "files:read");
+}
+
+TEST_CASE("every answer to a valid bot or user token lists the token's scopes in x-oauth-scopes") {
+    SlackDoubleOptions options;
+    options.bot_scopes = {"chat:write", "files:read"};
+    options.user_scopes = {"chat:write"};
+    SlackDouble slack(options);
+    slack.start();
+    CHECK(api(slack, "auth.test", options.bot_token).oauth_scopes == "chat:write,files:read");
+    CHECK(api(slack, "auth.test", options.user_token).oauth_scopes == "chat:write");
+    // Refusals for a missing scope still say what the token has; a wrong token gets no list.
+    CHECK(api(slack, "files.delete", options.user_token, R"({"file":"F0NONE0001"})").oauth_scopes == "chat:write");
+    CHECK(api(slack, "auth.test", "xoxb-not-a-real-token").oauth_scopes.empty());
 }
 
 TEST_CASE("a file download without Bearer gets a 200 HTML sign-in page and with Bearer the bytes") {

@@ -82,6 +82,12 @@ const std::map<std::string, std::string> kRequiredScope = {
     {"files.delete", "files:write"},
 };
 
+std::string scope_list(const std::vector<std::string> &scopes) {
+    std::string out;
+    for (const auto &s : scopes) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
 }  // namespace
 
 TokenKind Workspace::classify(const std::string &token) const {
@@ -115,6 +121,11 @@ HttpAnswer Workspace::handle_http(const HttpExchange &request) {
     if (path.rfind("/api/", 0) == 0) {
         call.method = path.substr(5);
         answer = answer_api(call.method, request, call);
+        // Slack names what a valid bot or user token was granted on every answer to it.
+        if (call.token == TokenKind::bot || call.token == TokenKind::user)
+            answer.headers.emplace_back(
+                "x-oauth-scopes",
+                scope_list(call.token == TokenKind::bot ? options_.bot_scopes : options_.user_scopes));
     } else if (path.rfind("/files-pri/", 0) == 0) {
         call.method = "file_download";
         answer = answer_download(path, request, call);
@@ -181,9 +192,7 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
             body->set("ok", false);
             body->set("error", "missing_scope");
             body->set("needed", needed);
-            std::string provided;
-            for (const auto &s : scopes) provided += (provided.empty() ? "" : ",") + s;
-            body->set("provided", provided);
+            body->set("provided", scope_list(scopes));
             call.error = "missing_scope";
             return json_answer(body);
         }
