@@ -36,14 +36,22 @@ constexpr const char *kUsage =
     "Slack (each token's auth.test and type, its scopes against the app manifest, Socket Mode or the\n"
     "signing secret), prints one line per check and how to fix each problem. Changes nothing.\n"
     "Exit status: 0 nothing needs fixing, 1 something does, 2 bad arguments.\n\n"
-    "  --config FILE     the dlpd.yaml to check (without it, the built-in defaults)\n"
+    "  --config FILE     the dlpd.yaml to check (without it, the built-in defaults and the environment)\n"
     "  --database URL    the store to check instead of database.url\n"
     "  --manifest FILE   the Slack app manifest (default: share/dlpd/slack-app-manifest.yaml)\n";
 
 // Loads the configuration; false when it does not load (the report says why).
 bool check_configuration(DoctorReport &report, const std::optional<std::filesystem::path> &file, Config &config) {
     if (!file) {
-        report.skipped("configuration", "no --config FILE given: checking the built-in defaults");
+        // The defaults with the environment's fallbacks (SLACK_*, DLPD_DATABASE_URL), as dlpd run takes them.
+        try {
+            config = load_command_config(std::nullopt);
+        } catch (const ConfigError &e) {
+            report.problem("configuration", "the environment's values do not load",
+                           "correct the variables named", e.problems());
+            return false;
+        }
+        report.skipped("configuration", "no --config FILE given: checking the built-in defaults and the environment");
         return true;
     }
     try {

@@ -278,3 +278,25 @@ TEST_CASE("dlpd doctor refuses an unknown argument with exit status 2", "[doctor
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("unknown argument '--colour'") != std::string::npos);
 }
+
+TEST_CASE("dlpd doctor takes the tokens and the database from the environment when the file names none",
+          "[doctor][e2e][process]") {
+    DoctorSetUp s;
+    s.prepare_store();
+    const auto file = s.dir.write("mine.yaml", "plugins:\n  dirs: [" + kPluginDir.string() + "]\nrules:\n  pack: " +
+                                                   (kSourceDir / "config/patterns.yaml").string() +
+                                                   "\nslack:\n  api_url: " + s.slack.api_url() + "\n");
+    const auto r = s.dlpd("doctor --config " + quote(file.string()));
+    // No database.url in the file: DLPD_DATABASE_URL is not set, so the default sqlite:dlpd.db is looked at;
+    // the Slack checks find every token in the environment.
+    INFO(r.out << r.err);
+    for (const char *check : {"Slack bot token", "Slack user token", "Socket Mode"})
+        CHECK(starts_with(line_for(r.out, check), "ok       "));
+    const auto with_db = run("env DLPD_DATABASE_URL=" + quote(s.database_url) + " SLACK_APP_TOKEN=" +
+                             quote(s.app_token) + " SLACK_BOT_TOKEN=" + quote(s.bot_token) + " SLACK_USER_TOKEN=" +
+                             quote(s.user_token) + " " + dlpd_command() + " doctor --config " + quote(file.string()));
+    INFO(with_db.out << with_db.err);
+    CHECK(with_db.exit_code == 0);
+    CHECK(line_for(with_db.out, "store").find(s.database_url) != std::string::npos);
+    check_no_secret(with_db, {s.app_token, s.bot_token, s.user_token});
+}
