@@ -67,6 +67,9 @@ struct Config {
         std::string app_token, bot_token, user_token, signing_secret;  // secrets
         int64_t connections = 0;                                       // Socket Mode connections
         std::string http_listen;  // HOST:PORT of the Events API endpoint (mode http)
+        int64_t http_max_header_bytes = 0;         // header, or trailer of a chunked body
+        int64_t http_max_body_bytes = 0;
+        int64_t http_request_timeout_seconds = 0;  // read one request, write its answer
         int64_t workers = 0;                  // threads that scan events and act on them
         int64_t max_file_bytes = 0;           // files larger than this are not downloaded
         int64_t request_timeout_seconds = 0;  // one Web API call or download

@@ -4,6 +4,11 @@
 // url_verification is answered with its challenge and event_callback goes to
 // the EnvelopeSink; the 200 goes out once the event is durably recorded (a
 // 500 when it could not be, so Slack retries). GET /healthz answers "ok".
+// A request over the limits is answered 413 or 431, one the parser refuses
+// 400, and the connection closes (events_request.hpp has the rules).
+//
+// Nothing a client sends ends the process: an exception that escapes a
+// connection's handler is logged and closes that connection only.
 //
 // Threads: one io thread; start() and stop() from the controlling thread.
 #ifndef DLPD_HOST_SLACK_HTTP_EVENTS_HPP
@@ -15,13 +20,14 @@
 #include <string>
 
 #include "slack/envelope.hpp"
+#include "slack/events_request.hpp"
 
 namespace dlpd::slack {
 
 struct HttpEventsOptions {
     std::string listen = "127.0.0.1:3000";  // HOST:PORT; port 0 picks a free one
     std::string signing_secret;
-    uint64_t max_body_bytes = uint64_t{1} << 20;
+    EventsLimits limits;
     // For reading a request and writing its answer.
     std::chrono::milliseconds request_timeout{10000};
 };

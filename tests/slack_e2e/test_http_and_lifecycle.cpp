@@ -10,6 +10,7 @@
 
 #include <ctime>
 
+#include "raw_socket.hpp"
 #include "slack/http_client.hpp"
 #include "slack/request_signature.hpp"
 #include "slack_harness.hpp"
@@ -120,6 +121,33 @@ TEST_CASE("HTTP Events mode: url_verification, signatures, and an event deleted 
     slack::HttpClient client;
     CHECK(client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/healthz", {}, ""}).status == 200);
     CHECK(client.send({"POST", "http://127.0.0.1:" + std::to_string(port) + "/other", {}, ""}).status == 404);
+}
+
+TEST_CASE("HTTP Events: a chunked request with a 70 KB trailer field gets 431, and the server answers on",
+          "[slack][e2e][http]") {
+    SlackHarness h(http_mode());
+    REQUIRE(h.started);
+    const uint16_t port = h.service->http_port();
+    // Beast's header limit does not cover trailers, and a field over 64 KiB
+    // makes its field storage throw: before the read buffer was bounded,
+    // this request ended the process before any signature was checked.
+    const std::string trailer = "0\r\nX-Padding: " + std::string(70 * 1024, 'a') + "\r\n\r\n";
+    const std::string answer = raw_exchange(port,
+                                            "POST /slack/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                            "Content-Type: application/json\r\n\r\n2\r\n{}\r\n" + trailer);
+    CHECK(answer.starts_with("HTTP/1.1 431 "));
+    CHECK(h.log.count("header or trailer over 8192 bytes") == 1);
+
+    // A header over the limit, and bytes that are not HTTP.
+    CHECK(raw_exchange(port, "GET /healthz HTTP/1.1\r\nX-Long: " + std::string(9000, 'b') + "\r\n\r\n")
+              .starts_with("HTTP/1.1 431 "));
+    CHECK(raw_exchange(port, "POST /slack/events HTTP/1.1\r\nContent-Length: nine\r\n\r\n").starts_with(
+        "HTTP/1.1 400 "));
+
+    slack::HttpClient client;
+    const auto health = client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/healthz", {}, ""});
+    CHECK(health.status == 200);
+    CHECK(health.body == "ok\n");
 }
 
 TEST_CASE("events recorded and acknowledged before a crash are done at the next start", "[slack][e2e]") {
