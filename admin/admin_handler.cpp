@@ -3,7 +3,11 @@
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 
 #include "html.hpp"
 #include "log.hpp"
@@ -45,7 +49,23 @@ bool method_allowed(Methods methods, const std::string &method) {
     return false;
 }
 
+bool is_token_char(unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
 }  // namespace
+
+void set_response_header(Poco::Net::HTTPResponse &response, const std::string &name, const std::string &value,
+                         bool add) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return is_token_char(c); }))
+        throw std::invalid_argument("a response header name that is not an HTTP token was refused");
+    if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }))
+        throw std::invalid_argument("a response header value with a control character was refused");
+    if (add)
+        response.add(name, value);
+    else
+        response.set(name, value);
+}
 
 AdminRequest::AdminRequest(AdminContext &context_in, Poco::Net::HTTPServerRequest &request,
                            Poco::Net::HTTPServerResponse &response_in)
@@ -87,8 +107,12 @@ void AdminRequest::send_error_page(int status, const std::string &title, const s
                                      "</p><p><a href=\"/\">Back to the dashboard</a></p></div>");
 }
 
+void AdminRequest::set_header(const std::string &name, const std::string &value) {
+    set_response_header(response, name, value);
+}
+
 void AdminRequest::redirect(const std::string &location) {
-    response.set("Location", location);
+    set_header("Location", location);
     send(303, "text/plain; charset=utf-8", "See " + location + "\n");
 }
 
@@ -96,22 +120,22 @@ void AdminRequest::set_cookie(const std::string &name, const std::string &value,
     std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                          std::to_string(max_age_seconds);
     if (context.tls) cookie += "; Secure";
-    response.add("Set-Cookie", cookie);
+    set_response_header(response, "Set-Cookie", cookie, true);
 }
 
 AdminHandler::AdminHandler(AdminContext &context, Access access, Methods methods)
     : context_(context), access_(access), methods_(methods) {}
 
 void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response) {
-    response.set("Content-Security-Policy", kContentSecurityPolicy);
-    response.set("X-Content-Type-Options", "nosniff");
-    response.set("X-Frame-Options", "DENY");
-    response.set("Referrer-Policy", "no-referrer");
-    response.set("Cache-Control", "no-store");
     AdminRequest r(context_, request, response);
+    r.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("X-Frame-Options", "DENY");
+    r.set_header("Referrer-Policy", "no-referrer");
+    r.set_header("Cache-Control", "no-store");
     try {
         if (!method_allowed(methods_, request.getMethod())) {
-            response.set("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
+            r.set_header("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
             r.send_error_page(405, "Method not allowed", "This page does not take " + request.getMethod() + " requests.");
             return;
         }

@@ -11,6 +11,10 @@
 //   5. every POST to a signed-in resource carries the session's CSRF token
 //      (else 403).
 // An exception from handle() becomes a 500 page and a log line.
+//
+// Every response header goes through set_response_header(), which refuses a
+// name or a value with a control character: no input, wherever a handler
+// puts it, can end a header line and start another.
 #ifndef DLPD_ADMIN_ADMIN_HANDLER_HPP
 #define DLPD_ADMIN_ADMIN_HANDLER_HPP
 
@@ -33,6 +37,13 @@ enum class Methods { get, post, get_and_post };
 
 inline constexpr const char *kSessionCookie = "dlpd_session";
 
+// Sets (or, with add, adds another) response header. Throws
+// std::invalid_argument, naming neither, when the name is not an HTTP token
+// or the value holds a control character (CR, LF, NUL, DEL, ...; a tab is
+// allowed).
+void set_response_header(Poco::Net::HTTPResponse &response, const std::string &name, const std::string &value,
+                         bool add = false);
+
 // One request, as the handlers see it.
 class AdminRequest {
 public:
@@ -40,7 +51,6 @@ public:
 
     AdminContext &context;
     Poco::Net::HTTPServerRequest &http;
-    Poco::Net::HTTPServerResponse &response;
     std::string path;
     Poco::Net::NameValueCollection query;  // from the URL
     Poco::Net::NameValueCollection form;   // from a POST body
@@ -55,6 +65,9 @@ public:
     // Every value of a repeated form field, in order.
     std::vector<std::string> fields(const std::string &name) const;
 
+    // A header for the response (through set_response_header()).
+    void set_header(const std::string &name, const std::string &value);
+
     // Responses. Each sends at once; send nothing else afterwards.
     void send_page(int status, const std::string &title, const std::string &section, const std::string &body);
     void send(int status, const std::string &content_type, const std::string &body);
@@ -64,6 +77,10 @@ public:
     // A Set-Cookie header for the next response (HttpOnly, SameSite=Strict,
     // Path=/, Secure over TLS); max_age_seconds 0 deletes the cookie.
     void set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds);
+
+private:
+    friend class AdminHandler;
+    Poco::Net::HTTPServerResponse &response;
 };
 
 class AdminHandler : public Poco::Net::HTTPRequestHandler {

@@ -2,6 +2,9 @@
 // to, so it carries a random token that must equal a SameSite=Strict cookie
 // set with the form (a double-submit token): another site can neither read
 // the cookie nor make the browser send it.
+#include <cctype>
+#include <string_view>
+
 #include "handlers/handlers.hpp"
 #include "html.hpp"
 #include "log.hpp"
@@ -14,9 +17,17 @@ namespace {
 constexpr const char *kSignInCookie = "dlpd_sign_in";
 constexpr int64_t kSignInFormSeconds = 3600;
 
-// Only a path on this site: "/x", never "//host" or "/\host".
+constexpr size_t kMaxNextBytes = 2048;
+
+// Only a path on this site ("/x", "/x?a=b"), of the characters a URL's path
+// and query may hold unescaped, so no space, quote, backslash or control
+// character; never "//host" or "/\host". Anything else is "/".
 std::string safe_next(const std::string &next) {
-    if (next.size() < 1 || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    if (next.empty() || next[0] != '/' || next.size() > kMaxNextBytes) return "/";
+    if (next.size() > 1 && next[1] == '/') return "/";
+    constexpr std::string_view allowed = "-._~!$&'()*+,;=:@/?%";
+    for (unsigned char c : next)
+        if (!std::isalnum(c) && (c == 0 || allowed.find(static_cast<char>(c)) == std::string_view::npos)) return "/";
     return next;
 }
 
@@ -51,7 +62,7 @@ void SignInHandler::handle(AdminRequest &r) {
     }
     if (auto wait = context_.throttle.refusal(name, r.address)) {
         log(LogLevel::warning, "admin", "sign-in for '" + name + "' from " + r.address + " refused: too many failures");
-        r.response.set("Retry-After", std::to_string(wait->count()));
+        r.set_header("Retry-After", std::to_string(wait->count()));
         send_form(r, 429, name,
                   "Too many failed sign-ins. Try again in " + std::to_string((wait->count() + 59) / 60) +
                       " minute(s).");

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "admin_test_support.hpp"
+#include "html.hpp"
+#include "raw_socket.hpp"
 
 using namespace dlpd;
 using namespace dlpd::test;
@@ -146,4 +148,86 @@ TEST_CASE("admin refuses a request body over admin.max_request_bytes", "[admin]"
     REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
     const Reply reply = browser.post("/patterns/new", {{"name", "big"}, {"sample", std::string(4096, 'x')}, {"do", "try"}});
     CHECK(reply.status == 413);
+}
+
+namespace {
+
+// The sign-in form's token, fetched over a raw socket: the same value is
+// the dlpd_sign_in cookie and the form's hidden field.
+std::string raw_sign_in_token(uint16_t port, const std::string &source = {}) {
+    const std::string form = raw_exchange(port, "GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", source);
+    std::smatch m;
+    REQUIRE(std::regex_search(form, m, std::regex("name=\"sign_in_token\" value=\"([0-9a-f]+)\"")));
+    return m[1];
+}
+
+std::string raw_sign_in_post(uint16_t port, const std::string &token, const std::string &form_body,
+                             const std::string &source = {}) {
+    return raw_exchange(port,
+                        "POST /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: dlpd_sign_in=" + token +
+                            "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                            std::to_string(form_body.size()) + "\r\n\r\n" + form_body,
+                        source);
+}
+
+// The header lines of a raw answer, without the status line.
+std::vector<std::string> header_lines(const std::string &answer) {
+    std::vector<std::string> lines;
+    const std::string head = answer.substr(0, answer.find("\r\n\r\n"));
+    size_t start = head.find("\r\n");
+    while (start != std::string::npos) {
+        const size_t end = head.find("\r\n", start + 2);
+        lines.push_back(head.substr(start + 2, end == std::string::npos ? std::string::npos : end - start - 2));
+        start = end;
+    }
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("admin sign-in with CR/LF in next sends no injected header line and goes to /", "[admin]") {
+    AdminUnderTest admin;
+    const uint16_t port = admin.server->port();
+    const std::string token = raw_sign_in_token(port);
+    // next = "/\r\nSet-Cookie: dlpd_session=attacker"
+    const std::string answer =
+        raw_sign_in_post(port, token,
+                         "sign_in_token=" + token + "&name=alice&password=" + html::url_encode(kAdminPassword) +
+                             "&next=%2F%0D%0ASet-Cookie%3A%20dlpd_session%3Dattacker");
+    INFO(answer);
+    REQUIRE(answer.starts_with("HTTP/1.1 303"));
+    size_t session_cookies = 0;
+    for (const auto &line : header_lines(answer)) {
+        CHECK_FALSE(contains(line, "attacker"));
+        if (line.starts_with("Set-Cookie: dlpd_session=")) ++session_cookies;
+        if (line.starts_with("Location:")) CHECK(line == "Location: /");
+    }
+    CHECK(session_cookies == 1);  // the real one
+
+    // next in the sign-in link: the form carries "/" instead.
+    const std::string form = raw_exchange(
+        port, "GET /sign-in?next=%2Fincidents%0D%0AX-Injected%3A%201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(contains(form, "name=\"next\" value=\"/\""));
+    // A plain path and query go through.
+    Browser browser(port);
+    const Reply reply = browser.get("/sign-in?next=" + html::url_encode("/incidents?rule=card_visa&page=2"));
+    CHECK(contains(reply.body, "name=\"next\" value=\"/incidents?rule=card_visa&amp;page=2\""));
+    for (const char *bad : {"//evil.example/", "/\\evil.example/", "https://evil.example/", "/a b", "/a\"b", "/a<b"}) {
+        INFO(bad);
+        CHECK(contains(browser.get("/sign-in?next=" + html::url_encode(bad)).body, "name=\"next\" value=\"/\""));
+    }
+}
+
+TEST_CASE("admin response headers refuse control characters whoever sets them", "[admin]") {
+    Poco::Net::HTTPResponse response;
+    CHECK_THROWS_AS(set_response_header(response, "Location", "/\r\nSet-Cookie: x=y"), std::invalid_argument);
+    CHECK_THROWS_AS(set_response_header(response, "Location", "/\nx"), std::invalid_argument);
+    CHECK_THROWS_AS(set_response_header(response, "Location", std::string("/\0x", 3)), std::invalid_argument);
+    CHECK_THROWS_AS(set_response_header(response, "Set-Cookie", "a=b\x7f", true), std::invalid_argument);
+    CHECK_THROWS_AS(set_response_header(response, "X-A\r\nX-B", "1"), std::invalid_argument);
+    CHECK_THROWS_AS(set_response_header(response, "X A", "1"), std::invalid_argument);
+    CHECK_FALSE(response.has("Location"));
+    CHECK_FALSE(response.has("Set-Cookie"));
+    set_response_header(response, "Location", "/incidents?rule=a%0D%0A");
+    CHECK(response.get("Location") == "/incidents?rule=a%0D%0A");
 }
