@@ -1,6 +1,8 @@
 #include "admin_handler.hpp"
 
-#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "connection_guard.hpp"
 #include "html.hpp"
 #include "log.hpp"
 #include "password_hash.hpp"
@@ -24,6 +27,12 @@ constexpr const char *kContentSecurityPolicy =
     "base-uri 'none'";
 
 struct RequestTooLarge {};
+// A form over admin.max_fields or admin.max_field_bytes, or one that is not
+// url-encoded: the message says which.
+struct FormRefused {
+    int status;
+    std::string message;
+};
 
 // The body, at most max bytes; RequestTooLarge past that.
 std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
@@ -40,6 +49,43 @@ std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
     return body;
 }
 
+// Reads an application/x-www-form-urlencoded body into form. Only the
+// body: a POST's query string is not form data, so a CSRF token (or any
+// field) in the URL is ignored.
+void read_form(const std::string &body, size_t max_fields, size_t max_field_bytes, Poco::Net::NameValueCollection &form) {
+    size_t fields = 0;
+    size_t start = 0;
+    while (start < body.size()) {
+        size_t end = body.find('&', start);
+        if (end == std::string::npos) end = body.size();
+        const std::string_view pair(body.data() + start, end - start);
+        start = end + 1;
+        if (pair.empty()) continue;
+        if (++fields > max_fields)
+            throw FormRefused{413, "The form has more than admin.max_fields (" + std::to_string(max_fields) +
+                                       ") fields."};
+        const size_t equals = pair.find('=');
+        const std::string_view raw_name = pair.substr(0, equals);
+        const std::string_view raw_value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+        // Decoding only shortens: the encoded size bounds the work. '+' is a
+        // space (a literal '+' comes as %2B); Poco 1.11's decode leaves it.
+        auto decode = [&](std::string_view raw, std::string &out) {
+            if (raw.size() > max_field_bytes * 3) return;
+            std::string spaced(raw);
+            std::replace(spaced.begin(), spaced.end(), '+', ' ');
+            Poco::URI::decode(spaced, out);
+        };
+        std::string name, value;
+        decode(raw_name, name);
+        decode(raw_value, value);
+        if (raw_name.size() > max_field_bytes * 3 || raw_value.size() > max_field_bytes * 3 ||
+            name.size() > max_field_bytes || value.size() > max_field_bytes)
+            throw FormRefused{413, "A form field is larger than admin.max_field_bytes (" +
+                                       std::to_string(max_field_bytes) + " bytes)."};
+        form.add(name, value);
+    }
+}
+
 bool method_allowed(Methods methods, const std::string &method) {
     switch (methods) {
     case Methods::get: return method == "GET" || method == "HEAD";
@@ -54,6 +100,35 @@ bool is_token_char(unsigned char c) {
 }
 
 }  // namespace
+
+std::set<std::string> parse_trusted_proxies(const std::string &list) {
+    std::set<std::string> out;
+    Poco::StringTokenizer entries(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto &entry : entries) {
+        Poco::Net::IPAddress ip;
+        if (Poco::Net::IPAddress::tryParse(entry, ip)) out.insert(ip.toString());
+    }
+    return out;
+}
+
+std::string client_address(const std::string &peer, const std::vector<std::string> &forwarded_for,
+                           const std::set<std::string> &trusted) {
+    if (!trusted.contains(peer)) return peer;
+    std::vector<std::string> hops;  // in the order the proxies appended them
+    for (const auto &header : forwarded_for) {
+        Poco::StringTokenizer entries(header, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        hops.insert(hops.end(), entries.begin(), entries.end());
+    }
+    // From the right: each trusted proxy names who connected to it; the
+    // first address a trusted proxy did not itself add is the client.
+    std::string client = peer;
+    for (auto it = hops.rbegin(); it != hops.rend() && trusted.contains(client); ++it) {
+        Poco::Net::IPAddress ip;
+        if (!Poco::Net::IPAddress::tryParse(*it, ip)) break;  // not an address: the last good hop stands
+        client = ip.toString();
+    }
+    return client;
+}
 
 void set_response_header(Poco::Net::HTTPResponse &response, const std::string &name, const std::string &value,
                          bool add) {
@@ -74,7 +149,11 @@ AdminRequest::AdminRequest(AdminContext &context_in, Poco::Net::HTTPServerReques
     path = uri.getPath();
     for (const auto &[name, value] : uri.getQueryParameters()) query.add(name, value);
     request.getCookies(cookies);
-    address = request.clientAddress().host().toString();
+    std::vector<std::string> forwarded;
+    for (auto it = request.find("X-Forwarded-For"); it != request.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0;
+         ++it)
+        forwarded.push_back(it->second);
+    address = client_address(request.clientAddress().host().toString(), forwarded, context.trusted_proxies);
 }
 
 bool AdminRequest::is_post() const { return http.getMethod() == "POST"; }
@@ -116,9 +195,10 @@ void AdminRequest::redirect(const std::string &location) {
     send(303, "text/plain; charset=utf-8", "See " + location + "\n");
 }
 
-void AdminRequest::set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds) {
-    std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                         std::to_string(max_age_seconds);
+void AdminRequest::set_cookie(const std::string &name, const std::string &value,
+                              std::optional<int64_t> max_age_seconds) {
+    std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    if (max_age_seconds) cookie += "; Max-Age=" + std::to_string(*max_age_seconds);
     if (context.tls) cookie += "; Secure";
     set_response_header(response, "Set-Cookie", cookie, true);
 }
@@ -127,12 +207,19 @@ AdminHandler::AdminHandler(AdminContext &context, Access access, Methods methods
     : context_(context), access_(access), methods_(methods) {}
 
 void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response) {
+    ConnectionGuard::header_read();
+    // However this request ends, the connection's next header has its deadline.
+    struct Answered {
+        ~Answered() { ConnectionGuard::answered(); }
+    } answered;
     AdminRequest r(context_, request, response);
     r.set_header("Content-Security-Policy", kContentSecurityPolicy);
     r.set_header("X-Content-Type-Options", "nosniff");
     r.set_header("X-Frame-Options", "DENY");
     r.set_header("Referrer-Policy", "no-referrer");
     r.set_header("Cache-Control", "no-store");
+    if (context_.tls && context_.options.hsts_max_age_seconds > 0)
+        r.set_header("Strict-Transport-Security", "max-age=" + std::to_string(context_.options.hsts_max_age_seconds));
     try {
         if (!method_allowed(methods_, request.getMethod())) {
             r.set_header("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
@@ -140,11 +227,14 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Ne
             return;
         }
         if (r.is_post()) {
-            std::istringstream body(read_body(request, static_cast<size_t>(context_.options.max_request_bytes)));
-            Poco::Net::HTMLForm form;
-            form.load(request, body);
-            for (const auto &[name, value] : form) r.form.add(name, value);
+            const std::string body = read_body(request, static_cast<size_t>(context_.options.max_request_bytes));
+            const std::string type = Poco::toLower(request.getContentType());
+            if (!body.empty() && !type.starts_with("application/x-www-form-urlencoded"))
+                throw FormRefused{415, "The admin's forms are sent as application/x-www-form-urlencoded."};
+            read_form(body, static_cast<size_t>(context_.options.max_fields),
+                      static_cast<size_t>(context_.options.max_field_bytes), r.form);
         }
+        ConnectionGuard::body_read();
         if (access_ != Access::anyone) {
             if (r.cookies.has(kSessionCookie)) r.who = context_.sessions.find(r.cookies.get(kSessionCookie));
             if (!r.who) {
@@ -164,6 +254,10 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Ne
             }
         }
         handle(r);
+    } catch (const FormRefused &refused) {
+        response.setKeepAlive(false);
+        r.send_error_page(refused.status, refused.status == 413 ? "Form too large" : "Form not understood",
+                          refused.message);
     } catch (const RequestTooLarge &) {
         response.setKeepAlive(false);
         r.send_error_page(413, "Request too large",

@@ -1,10 +1,13 @@
 // The common shape of every admin handler. handleRequest() does what every
 // request needs, in this order, and only then calls handle():
 //   1. security headers (CSP without inline script, frame-ancestors 'none',
-//      nosniff, Referrer-Policy, no-store);
+//      nosniff, Referrer-Policy, no-store; Strict-Transport-Security under
+//      TLS);
 //   2. the method is one the resource takes (else 405);
 //   3. the body is read up to admin.max_request_bytes (else 413) and parsed
-//      as a form;
+//      as a url-encoded form of at most admin.max_fields fields of at most
+//      admin.max_field_bytes each (else 413); only the body, never the
+//      query string, is form data;
 //   4. the session cookie is resolved; a resource that needs a session
 //      redirects to the sign-in page without one, and one for admins answers
 //      403 to a viewer;
@@ -24,7 +27,9 @@
 #include <Poco/Net/NameValueCollection.h>
 
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "admin_context.hpp"
 
@@ -36,6 +41,13 @@ enum class Access { anyone, signed_in, admin };
 enum class Methods { get, post, get_and_post };
 
 inline constexpr const char *kSessionCookie = "dlpd_session";
+
+// The client's address: the peer's, or, when the peer is one of the trusted
+// proxies (admin.trusted_proxies), what the X-Forwarded-For headers say,
+// read from the right past every trusted proxy. An entry that is not an
+// address ends the walk at the last trusted hop.
+std::string client_address(const std::string &peer, const std::vector<std::string> &forwarded_for,
+                           const std::set<std::string> &trusted);
 
 // Sets (or, with add, adds another) response header. Throws
 // std::invalid_argument, naming neither, when the name is not an HTTP token
@@ -56,7 +68,7 @@ public:
     Poco::Net::NameValueCollection form;   // from a POST body
     Poco::Net::NameValueCollection cookies;
     std::optional<SignedIn> who;           // set for Access::signed_in and admin
-    std::string address;                   // the client's IP address
+    std::string address;                   // the client's IP address (client_address())
 
     bool is_post() const;
     // A query (GET) or form (POST) value; empty when absent.
@@ -75,8 +87,9 @@ public:
     void redirect(const std::string &location);
     void send_error_page(int status, const std::string &title, const std::string &message);
     // A Set-Cookie header for the next response (HttpOnly, SameSite=Strict,
-    // Path=/, Secure over TLS); max_age_seconds 0 deletes the cookie.
-    void set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds);
+    // Path=/, Secure over TLS). Without max_age_seconds the cookie ends
+    // with the browser; 0 deletes it.
+    void set_cookie(const std::string &name, const std::string &value, std::optional<int64_t> max_age_seconds);
 
 private:
     friend class AdminHandler;

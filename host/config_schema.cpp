@@ -1,5 +1,7 @@
 #include "config_schema.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 #include <type_traits>
@@ -24,6 +26,25 @@ std::string check_database_url(std::string_view value, std::string_view /*shown:
     return error;
 }
 
+std::string check_address_list(std::string_view value, std::string_view shown) {
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        if (comma == std::string_view::npos) comma = value.size();
+        std::string_view entry = value.substr(start, comma - start);
+        start = comma + 1;
+        while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+        while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+        if (entry.empty()) continue;
+        const std::string text(entry);
+        unsigned char bytes[sizeof(in6_addr)];
+        if (inet_pton(AF_INET, text.c_str(), bytes) != 1 && inet_pton(AF_INET6, text.c_str(), bytes) != 1)
+            return "must be IP addresses separated by commas; '" + text + "' in " + std::string(shown) +
+                   " is not one";
+    }
+    return {};
+}
+
 std::string check_action_list(std::string_view value, std::string_view /*shown*/) {
     std::string error;
     slack::parse_action_list(value, error);
@@ -37,6 +58,13 @@ constexpr ConfigKeySpec kSchema[] = {
      .field = &member<&Config::log, &Config::Log::level>,
      .default_value = "info",
      .description = "Least severe log level written to standard error: debug, info, warning or error"},
+    {.path = "log.summary_seconds",
+     .field = &member<&Config::log, &Config::Log::summary_seconds>,
+     .default_value = "60",
+     .description = "Repeated refusals from one address (bad signatures, unreadable requests, failed or refused "
+                    "sign-ins) are logged once, then counted and summarised in one line per this many seconds",
+     .min = 1,
+     .max = 86400},
 
     {.path = "plugins.dirs",
      .field = &member<&Config::plugins, &Config::Plugins::dirs>,
@@ -282,24 +310,70 @@ constexpr ConfigKeySpec kSchema[] = {
      .field = &member<&Config::admin, &Config::Admin::tls_key>,
      .default_value = "",
      .description = "PEM private key for admin.tls_cert"},
+    {.path = "admin.hsts_max_age_seconds",
+     .field = &member<&Config::admin, &Config::Admin::hsts_max_age_seconds>,
+     .default_value = "31536000",
+     .description = "Under TLS, the max-age of the Strict-Transport-Security header, in seconds (0: no header)",
+     .min = 0,
+     .max = 157680000},
     {.path = "admin.max_request_bytes",
      .field = &member<&Config::admin, &Config::Admin::max_request_bytes>,
      .default_value = "1048576",
      .description = "Largest request body the admin reads, in bytes; a larger one is refused with 413",
      .min = 1024,
      .max = int64_t{1} << 30},
+    {.path = "admin.max_fields",
+     .field = &member<&Config::admin, &Config::Admin::max_fields>,
+     .default_value = "200",
+     .description = "Most fields one form may have; a form with more is refused with 413",
+     .min = 10,
+     .max = 100000},
+    {.path = "admin.max_field_bytes",
+     .field = &member<&Config::admin, &Config::Admin::max_field_bytes>,
+     .default_value = "1048576",
+     .description = "Largest value of one form field, in bytes (decoded); a larger one is refused with 413",
+     .min = 1024,
+     .max = int64_t{1} << 30},
     {.path = "admin.request_timeout_seconds",
      .field = &member<&Config::admin, &Config::Admin::request_timeout_seconds>,
      .default_value = "30",
-     .description = "How long the admin waits for a client to send or receive, in seconds",
+     .description = "How long the admin waits for one read or write on a connection, in seconds",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.header_timeout_seconds",
+     .field = &member<&Config::admin, &Config::Admin::header_timeout_seconds>,
+     .default_value = "10",
+     .description = "Time a client has to send a request's whole header (after keep_alive_seconds on a kept-alive "
+                    "connection); a slower connection is closed",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.body_timeout_seconds",
+     .field = &member<&Config::admin, &Config::Admin::body_timeout_seconds>,
+     .default_value = "30",
+     .description = "Time a client has to send a request's whole body after its header; a slower connection is "
+                    "closed",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.keep_alive_seconds",
+     .field = &member<&Config::admin, &Config::Admin::keep_alive_seconds>,
+     .default_value = "5",
+     .description = "How long an idle kept-alive connection may wait for its next request (it holds a thread)",
      .min = 1,
      .max = 3600},
     {.path = "admin.threads",
      .field = &member<&Config::admin, &Config::Admin::threads>,
+     .default_value = "32",
+     .description = "Connections the admin serves at once (each holds a thread while open); must be larger than "
+                    "max_connections_per_address",
+     .min = 2,
+     .max = 1024},
+    {.path = "admin.max_connections_per_address",
+     .field = &member<&Config::admin, &Config::Admin::max_connections_per_address>,
      .default_value = "8",
-     .description = "Requests the admin serves at once",
+     .description = "Connections one client address may have open at once (trusted proxies excepted); more are "
+                    "closed at once",
      .min = 1,
-     .max = 256},
+     .max = 1000},
     {.path = "admin.max_queued_connections",
      .field = &member<&Config::admin, &Config::Admin::max_queued_connections>,
      .default_value = "64",
@@ -318,16 +392,24 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "A sign-in ends this many hours after it began, in use or not",
      .min = 1,
      .max = 720},
-    {.path = "admin.sign_in_max_failures",
-     .field = &member<&Config::admin, &Config::Admin::sign_in_max_failures>,
-     .default_value = "5",
-     .description = "Failed sign-ins for one user name within sign_in_window_seconds before further attempts are refused",
+    {.path = "admin.sign_in_first_delay_ms",
+     .field = &member<&Config::admin, &Config::Admin::sign_in_first_delay_ms>,
+     .default_value = "1000",
+     .description = "After a failed sign-in, how long the same user name from the same address waits before "
+                    "trying again, in milliseconds; it doubles with each further failure in a row",
      .min = 1,
-     .max = 1000},
+     .max = 600000},
+    {.path = "admin.sign_in_max_delay_seconds",
+     .field = &member<&Config::admin, &Config::Admin::sign_in_max_delay_seconds>,
+     .default_value = "900",
+     .description = "The longest that wait grows to, in seconds",
+     .min = 1,
+     .max = 86400},
     {.path = "admin.sign_in_max_failures_per_address",
      .field = &member<&Config::admin, &Config::Admin::sign_in_max_failures_per_address>,
      .default_value = "20",
-     .description = "Failed sign-ins from one address within sign_in_window_seconds before further attempts are refused",
+     .description = "Failed sign-ins from one address within sign_in_window_seconds after which that address may "
+                    "sign in only as users who signed in from it before, until the window passes",
      .min = 1,
      .max = 100000},
     {.path = "admin.sign_in_window_seconds",
@@ -336,6 +418,12 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "The window, in seconds, over which failed sign-ins are counted",
      .min = 1,
      .max = 86400},
+    {.path = "admin.trusted_proxies",
+     .field = &member<&Config::admin, &Config::Admin::trusted_proxies>,
+     .default_value = "",
+     .description = "IP addresses (comma-separated) of reverse proxies whose X-Forwarded-For names the client; "
+                    "empty: the header is ignored",
+     .check = &check_address_list},
     {.path = "admin.min_password_length",
      .field = &member<&Config::admin, &Config::Admin::min_password_length>,
      .default_value = "12",

@@ -61,11 +61,13 @@ void SignInHandler::handle(AdminRequest &r) {
         return;
     }
     if (auto wait = context_.throttle.refusal(name, r.address)) {
-        log(LogLevel::warning, "admin", "sign-in for '" + name + "' from " + r.address + " refused: too many failures");
-        r.set_header("Retry-After", std::to_string(wait->count()));
+        context_.refused_sign_ins.note(r.address, "for '" + loggable(name) + "'");
+        const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+        r.set_header("Retry-After", std::to_string(seconds));
         send_form(r, 429, name,
-                  "Too many failed sign-ins. Try again in " + std::to_string((wait->count() + 59) / 60) +
-                      " minute(s).");
+                  "Too many failed sign-ins. Try again in " +
+                      (seconds < 120 ? std::to_string(seconds) + " second(s)."
+                                     : std::to_string((seconds + 59) / 60) + " minute(s)."));
         return;
     }
     auto user = context_.services.store.admin_user(name);
@@ -77,13 +79,15 @@ void SignInHandler::handle(AdminRequest &r) {
         verify_password_for_unknown_user(password);
     if (!good) {
         context_.throttle.record_failure(name, r.address);
-        log(LogLevel::warning, "admin", "failed sign-in for '" + name + "' from " + r.address);
+        context_.failed_sign_ins.note(r.address, "for '" + loggable(name) + "'");
         send_form(r, 401, name, "Wrong user name or password.");
         return;
     }
-    context_.throttle.record_success(name);
+    context_.throttle.record_success(name, r.address);
     auto started = context_.sessions.start(*user);
-    r.set_cookie(kSessionCookie, started.id, context_.options.session_max_hours * 3600);
+    // No Max-Age: the cookie ends with the browser; the idle and absolute
+    // expiry are the server's (SessionKeeper).
+    r.set_cookie(kSessionCookie, started.id, std::nullopt);
     r.set_cookie(kSignInCookie, "", 0);
     context_.services.store.audit(user->name, "user.sign_in", user->name, "from " + r.address);
     log(LogLevel::info, "admin", "'" + user->name + "' signed in from " + r.address);

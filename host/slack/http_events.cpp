@@ -3,10 +3,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "log.hpp"
+#include "refusal_log.hpp"
 
 namespace dlpd::slack {
 
@@ -26,10 +29,27 @@ namespace {
 
 constexpr const char *kLog = "slack-http";
 
+// What every connection shares; lives as long as the server.
+struct ServerShared {
+    ServerShared(EnvelopeSink &sink_in, const HttpEventsOptions &options_in)
+        : sink(sink_in),
+          options(options_in),
+          refusals(LogLevel::warning, kLog, "refused a request", options_in.log_summary),
+          verifications(LogLevel::info, kLog, "answered Slack's url_verification", options_in.log_summary) {}
+    EnvelopeSink &sink;
+    const HttpEventsOptions &options;
+    RefusalLog refusals;
+    RefusalLog verifications;
+};
+
 class EventsSession : public std::enable_shared_from_this<EventsSession> {
 public:
-    EventsSession(tcp::socket socket, EnvelopeSink &sink, const HttpEventsOptions &options)
-        : stream_(std::move(socket)), sink_(sink), options_(options), buffer_(events_read_buffer_bytes(options.limits)) {}
+    EventsSession(tcp::socket socket, ServerShared &shared)
+        : stream_(std::move(socket)),
+          shared_(shared),
+          sink_(shared.sink),
+          options_(shared.options),
+          buffer_(events_read_buffer_bytes(shared.options.limits)) {}
 
     void read() {
         parser_.emplace();
@@ -55,7 +75,7 @@ private:
     void on_read(beast::error_code ec) {
         if (ec) {
             if (auto refusal = answer_read_error(ec, options_.limits)) {
-                log(LogLevel::warning, kLog, "refused a request from " + peer() + ": " + refusal->reason);
+                shared_.refusals.note(peer(), refusal->reason);
                 return write(std::move(refusal->response), false);
             }
             return shut();  // the client left, or timed out: nobody to answer
@@ -67,8 +87,8 @@ private:
         const unsigned version = request.version();
         const bool keep_alive = request.keep_alive();
         EventsAnswer answer = answer_events_request(request, options_.signing_secret, std::time(nullptr));
-        if (!answer.refusal.empty()) log(LogLevel::warning, kLog, "refused a request from " + peer() + ": " + answer.refusal);
-        if (answer.url_verification) log(LogLevel::info, kLog, "answered Slack's url_verification");
+        if (!answer.refusal.empty()) shared_.refusals.note(peer(), answer.refusal);
+        if (answer.url_verification) shared_.verifications.note(peer(), "");
         if (answer.response) return write(std::move(*answer.response), keep_alive);
 
         auto self = shared_from_this();
@@ -134,6 +154,7 @@ private:
     }
 
     beast::tcp_stream stream_;
+    ServerShared &shared_;
     EnvelopeSink &sink_;
     const HttpEventsOptions &options_;
     // Bounded: a header or a trailer that does not fit is refused (431)
@@ -148,7 +169,7 @@ private:
 
 class HttpEventsServer::Impl {
 public:
-    Impl(EnvelopeSink &sink, HttpEventsOptions options) : sink_(sink), options_(std::move(options)) {}
+    Impl(EnvelopeSink &sink, HttpEventsOptions options) : options_(std::move(options)), shared_(sink, options_) {}
 
     uint16_t start() {
         const auto colon = options_.listen.rfind(':');
@@ -173,6 +194,7 @@ public:
         if (ec) throw std::runtime_error("cannot listen on " + options_.listen + " for Slack events: " + ec.message());
         const uint16_t bound = acceptor_.local_endpoint().port();
         accept();
+        summarise_later();
         thread_ = std::thread([this] { run(); });
         log(LogLevel::info, kLog, "listening for Slack events on " + host + ":" + std::to_string(bound) + "/slack/events");
         return bound;
@@ -188,7 +210,11 @@ public:
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         ioc_.stop();
         thread_.join();
+        shared_.refusals.flush();
+        shared_.verifications.flush();
     }
+
+    uint64_t refused() const { return shared_.refusals.total(); }
 
 private:
     // An exception that escapes a handler leaves io_context::run(); the
@@ -212,16 +238,29 @@ private:
             if (ec) {
                 if (ec == net::error::operation_aborted) return;
             } else {
-                std::make_shared<EventsSession>(std::move(socket), sink_, options_)->read();
+                std::make_shared<EventsSession>(std::move(socket), shared_)->read();
             }
             accept();
         });
     }
 
-    EnvelopeSink &sink_;
+    // Writes the summaries of refusals whose interval has ended, even when
+    // no further request comes to trigger them.
+    void summarise_later() {
+        summary_timer_.expires_after(std::min<std::chrono::milliseconds>(options_.log_summary, std::chrono::seconds(1)));
+        summary_timer_.async_wait([this](beast::error_code ec) {
+            if (ec) return;
+            shared_.refusals.tick();
+            shared_.verifications.tick();
+            summarise_later();
+        });
+    }
+
     HttpEventsOptions options_;
+    ServerShared shared_;
     net::io_context ioc_{1};
     tcp::acceptor acceptor_{ioc_};
+    net::steady_timer summary_timer_{ioc_};
     std::thread thread_;
 };
 
@@ -229,6 +268,7 @@ HttpEventsServer::HttpEventsServer(EnvelopeSink &sink, HttpEventsOptions options
     : impl_(std::make_unique<Impl>(sink, std::move(options))) {}
 HttpEventsServer::~HttpEventsServer() { stop(); }
 uint16_t HttpEventsServer::start() { return impl_->start(); }
+uint64_t HttpEventsServer::refused() const { return impl_->refused(); }
 void HttpEventsServer::stop() { impl_->stop(); }
 
 }  // namespace dlpd::slack

@@ -30,6 +30,9 @@ struct HttpEventsOptions {
     EventsLimits limits;
     // For reading a request and writing its answer.
     std::chrono::milliseconds request_timeout{10000};
+    // Refused requests and url_verification answers are logged once per
+    // address and then summarised once per this interval (log.summary_seconds).
+    std::chrono::milliseconds log_summary{60000};
 };
 
 class HttpEventsServer {
@@ -43,6 +46,8 @@ public:
     // naming the address when it cannot bind.
     uint16_t start();
     void stop();
+    // Requests refused since the start (bad signature, unreadable, over a limit, ...).
+    uint64_t refused() const;
 
     class Impl;
 

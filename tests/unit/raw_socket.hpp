@@ -76,18 +76,32 @@ public:
         return out;
     }
 
-    // Whether the peer has closed this connection (reads the end of the
-    // stream or a reset), waiting at most timeout.
-    bool closed_by_peer(std::chrono::milliseconds timeout) {
+    // What the peer has sent by now, waiting at most timeout for the first
+    // byte; empty when nothing came or the connection is closed.
+    std::string receive(std::chrono::milliseconds timeout) {
         pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
-        char c;
-        const ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK);
-        return n == 0 || (n < 0 && errno == ECONNRESET);
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return {};
+        char buffer[65536];
+        const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+        return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+    }
+
+    // Whether the peer has closed this connection (the end of the stream or
+    // a reset), waiting at most timeout; whatever it sent first is dropped.
+    bool closed_by_peer(std::chrono::milliseconds timeout) {
+        if (closed_) return true;
+        for (;;) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+            char buffer[4096];
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return closed_ = true;
+        }
     }
 
 private:
     int fd_ = -1;
+    bool closed_ = false;
 };
 
 // One request on a connection of its own: sends it, ends the sending side,
