@@ -1,10 +1,17 @@
 #include "admin/admin_handler.hpp"
 
-#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
 
+#include "admin/connection_guard.hpp"
 #include "admin/html.hpp"
 #include "log.hpp"
 #include "admin/password_hash.hpp"
@@ -20,6 +27,12 @@ constexpr const char *kContentSecurityPolicy =
     "base-uri 'none'";
 
 struct RequestTooLarge {};
+// A form over admin.max_fields or admin.max_field_bytes, or one that is not
+// url-encoded: the message says which.
+struct FormRefused {
+    int status;
+    std::string message;
+};
 
 // The body, at most max bytes; RequestTooLarge past that.
 std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
@@ -36,6 +49,43 @@ std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
     return body;
 }
 
+// Reads an application/x-www-form-urlencoded body into form. Only the
+// body: a POST's query string is not form data, so a CSRF token (or any
+// field) in the URL is ignored.
+void read_form(const std::string &body, size_t max_fields, size_t max_field_bytes, Poco::Net::NameValueCollection &form) {
+    size_t fields = 0;
+    size_t start = 0;
+    while (start < body.size()) {
+        size_t end = body.find('&', start);
+        if (end == std::string::npos) end = body.size();
+        const std::string_view pair(body.data() + start, end - start);
+        start = end + 1;
+        if (pair.empty()) continue;
+        if (++fields > max_fields)
+            throw FormRefused{413, "The form has more than admin.max_fields (" + std::to_string(max_fields) +
+                                       ") fields."};
+        const size_t equals = pair.find('=');
+        const std::string_view raw_name = pair.substr(0, equals);
+        const std::string_view raw_value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+        // Decoding only shortens: the encoded size bounds the work. '+' is a
+        // space (a literal '+' comes as %2B); Poco 1.11's decode leaves it.
+        auto decode = [&](std::string_view raw, std::string &out) {
+            if (raw.size() > max_field_bytes * 3) return;
+            std::string spaced(raw);
+            std::replace(spaced.begin(), spaced.end(), '+', ' ');
+            Poco::URI::decode(spaced, out);
+        };
+        std::string name, value;
+        decode(raw_name, name);
+        decode(raw_value, value);
+        if (raw_name.size() > max_field_bytes * 3 || raw_value.size() > max_field_bytes * 3 ||
+            name.size() > max_field_bytes || value.size() > max_field_bytes)
+            throw FormRefused{413, "A form field is larger than admin.max_field_bytes (" +
+                                       std::to_string(max_field_bytes) + " bytes)."};
+        form.add(name, value);
+    }
+}
+
 bool method_allowed(Methods methods, const std::string &method) {
     switch (methods) {
     case Methods::get: return method == "GET" || method == "HEAD";
@@ -45,7 +95,52 @@ bool method_allowed(Methods methods, const std::string &method) {
     return false;
 }
 
+bool is_token_char(unsigned char c) {
+    return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
 }  // namespace
+
+std::set<std::string> parse_trusted_proxies(const std::string &list) {
+    std::set<std::string> out;
+    Poco::StringTokenizer entries(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto &entry : entries) {
+        Poco::Net::IPAddress ip;
+        if (Poco::Net::IPAddress::tryParse(entry, ip)) out.insert(ip.toString());
+    }
+    return out;
+}
+
+std::string client_address(const std::string &peer, const std::vector<std::string> &forwarded_for,
+                           const std::set<std::string> &trusted) {
+    if (!trusted.contains(peer)) return peer;
+    std::vector<std::string> hops;  // in the order the proxies appended them
+    for (const auto &header : forwarded_for) {
+        Poco::StringTokenizer entries(header, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        hops.insert(hops.end(), entries.begin(), entries.end());
+    }
+    // From the right: each trusted proxy names who connected to it; the
+    // first address a trusted proxy did not itself add is the client.
+    std::string client = peer;
+    for (auto it = hops.rbegin(); it != hops.rend() && trusted.contains(client); ++it) {
+        Poco::Net::IPAddress ip;
+        if (!Poco::Net::IPAddress::tryParse(*it, ip)) break;  // not an address: the last good hop stands
+        client = ip.toString();
+    }
+    return client;
+}
+
+void set_response_header(Poco::Net::HTTPResponse &response, const std::string &name, const std::string &value,
+                         bool add) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return is_token_char(c); }))
+        throw std::invalid_argument("a response header name that is not an HTTP token was refused");
+    if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }))
+        throw std::invalid_argument("a response header value with a control character was refused");
+    if (add)
+        response.add(name, value);
+    else
+        response.set(name, value);
+}
 
 AdminRequest::AdminRequest(AdminContext &context_in, Poco::Net::HTTPServerRequest &request,
                            Poco::Net::HTTPServerResponse &response_in)
@@ -54,7 +149,11 @@ AdminRequest::AdminRequest(AdminContext &context_in, Poco::Net::HTTPServerReques
     path = uri.getPath();
     for (const auto &[name, value] : uri.getQueryParameters()) query.add(name, value);
     request.getCookies(cookies);
-    address = request.clientAddress().host().toString();
+    std::vector<std::string> forwarded;
+    for (auto it = request.find("X-Forwarded-For"); it != request.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0;
+         ++it)
+        forwarded.push_back(it->second);
+    address = client_address(request.clientAddress().host().toString(), forwarded, context.trusted_proxies);
 }
 
 bool AdminRequest::is_post() const { return http.getMethod() == "POST"; }
@@ -87,40 +186,55 @@ void AdminRequest::send_error_page(int status, const std::string &title, const s
                                      "</p><p><a href=\"/\">Back to the dashboard</a></p></div>");
 }
 
+void AdminRequest::set_header(const std::string &name, const std::string &value) {
+    set_response_header(response, name, value);
+}
+
 void AdminRequest::redirect(const std::string &location) {
-    response.set("Location", location);
+    set_header("Location", location);
     send(303, "text/plain; charset=utf-8", "See " + location + "\n");
 }
 
-void AdminRequest::set_cookie(const std::string &name, const std::string &value, int64_t max_age_seconds) {
-    std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                         std::to_string(max_age_seconds);
+void AdminRequest::set_cookie(const std::string &name, const std::string &value,
+                              std::optional<int64_t> max_age_seconds) {
+    std::string cookie = name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    if (max_age_seconds) cookie += "; Max-Age=" + std::to_string(*max_age_seconds);
     if (context.tls) cookie += "; Secure";
-    response.add("Set-Cookie", cookie);
+    set_response_header(response, "Set-Cookie", cookie, true);
 }
 
 AdminHandler::AdminHandler(AdminContext &context, Access access, Methods methods)
     : context_(context), access_(access), methods_(methods) {}
 
 void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Net::HTTPServerResponse &response) {
-    response.set("Content-Security-Policy", kContentSecurityPolicy);
-    response.set("X-Content-Type-Options", "nosniff");
-    response.set("X-Frame-Options", "DENY");
-    response.set("Referrer-Policy", "no-referrer");
-    response.set("Cache-Control", "no-store");
+    ConnectionGuard::header_read();
+    // However this request ends, the connection's next header has its deadline.
+    struct Answered {
+        ~Answered() { ConnectionGuard::answered(); }
+    } answered;
     AdminRequest r(context_, request, response);
+    r.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("X-Frame-Options", "DENY");
+    r.set_header("Referrer-Policy", "no-referrer");
+    r.set_header("Cache-Control", "no-store");
+    if (context_.tls && context_.options.hsts_max_age_seconds > 0)
+        r.set_header("Strict-Transport-Security", "max-age=" + std::to_string(context_.options.hsts_max_age_seconds));
     try {
         if (!method_allowed(methods_, request.getMethod())) {
-            response.set("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
+            r.set_header("Allow", methods_ == Methods::post ? "POST" : methods_ == Methods::get ? "GET, HEAD" : "GET, HEAD, POST");
             r.send_error_page(405, "Method not allowed", "This page does not take " + request.getMethod() + " requests.");
             return;
         }
         if (r.is_post()) {
-            std::istringstream body(read_body(request, static_cast<size_t>(context_.options.max_request_bytes)));
-            Poco::Net::HTMLForm form;
-            form.load(request, body);
-            for (const auto &[name, value] : form) r.form.add(name, value);
+            const std::string body = read_body(request, static_cast<size_t>(context_.options.max_request_bytes));
+            const std::string type = Poco::toLower(request.getContentType());
+            if (!body.empty() && !type.starts_with("application/x-www-form-urlencoded"))
+                throw FormRefused{415, "The admin's forms are sent as application/x-www-form-urlencoded."};
+            read_form(body, static_cast<size_t>(context_.options.max_fields),
+                      static_cast<size_t>(context_.options.max_field_bytes), r.form);
         }
+        ConnectionGuard::body_read();
         if (access_ != Access::anyone) {
             if (r.cookies.has(kSessionCookie)) r.who = context_.sessions.find(r.cookies.get(kSessionCookie));
             if (!r.who) {
@@ -140,6 +254,10 @@ void AdminHandler::handleRequest(Poco::Net::HTTPServerRequest &request, Poco::Ne
             }
         }
         handle(r);
+    } catch (const FormRefused &refused) {
+        response.setKeepAlive(false);
+        r.send_error_page(refused.status, refused.status == 413 ? "Form too large" : "Form not understood",
+                          refused.message);
     } catch (const RequestTooLarge &) {
         response.setKeepAlive(false);
         r.send_error_page(413, "Request too large",

@@ -1,8 +1,10 @@
 #include "admin/admin_server.hpp"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -13,6 +15,7 @@
 #include <stdexcept>
 
 #include "admin/admin_context.hpp"
+#include "admin/connection_guard.hpp"
 #include "log.hpp"
 #include "admin/router.hpp"
 
@@ -45,14 +48,92 @@ Poco::Net::ServerSocket bind_socket(const AdminOptions &options, bool tls) {
     return listening(Poco::Net::SecureServerSocket(context), address);
 }
 
+// An HTTPServerConnection under the guard's deadlines and cap.
+class GuardedConnection : public Poco::Net::HTTPServerConnection {
+public:
+    GuardedConnection(const Poco::Net::StreamSocket &socket, Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionGuard &guard)
+        : HTTPServerConnection(socket, params, factory), guard_(guard) {}
+
+    void run() override {
+        std::string address;
+        try {
+            address = socket().peerAddress().host().toString();
+        } catch (const std::exception &) {
+            return;  // gone already
+        }
+        if (!guard_.begin(socket(), address)) return;
+        try {
+            HTTPServerConnection::run();
+        } catch (...) {
+            guard_.end();
+            throw;
+        }
+        guard_.end();
+    }
+
+private:
+    ConnectionGuard &guard_;
+};
+
+class GuardedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    GuardedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                             ConnectionGuard &guard)
+        : params_(params), factory_(factory), guard_(guard) {}
+    Poco::Net::TCPServerConnection *createConnection(const Poco::Net::StreamSocket &socket) override {
+        return new GuardedConnection(socket, params_, factory_, guard_);
+    }
+
+private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionGuard &guard_;
+};
+
+// Refuses, as it accepts, a connection from an address already at its cap.
+class PerAddressFilter : public Poco::Net::TCPServerConnectionFilter {
+public:
+    explicit PerAddressFilter(ConnectionGuard &guard) : guard_(guard) {}
+    bool accept(const Poco::Net::StreamSocket &socket) override {
+        try {
+            return guard_.filter(socket.peerAddress().host().toString());
+        } catch (const std::exception &) {
+            return false;
+        }
+    }
+
+private:
+    ConnectionGuard &guard_;
+};
+
+ConnectionGuard::Settings guard_settings(const AdminOptions &options, const AdminContext &context,
+                                         const AdminServices &services) {
+    ConnectionGuard::Settings s;
+    s.header_timeout = std::chrono::seconds(options.header_timeout_seconds);
+    s.body_timeout = std::chrono::seconds(options.body_timeout_seconds);
+    s.keep_alive = std::chrono::seconds(options.keep_alive_seconds);
+    s.max_per_address = static_cast<size_t>(options.max_connections_per_address);
+    s.uncapped = context.trusted_proxies;
+    s.log_summary = services.log_summary;
+    return s;
+}
+
 class PocoAdminServer : public AdminServer {
 public:
     PocoAdminServer(const AdminOptions &options, AdminServices &services)
         : tls_(!options.tls_cert.empty()),
           context_(options, services, tls_),
+          guard_(guard_settings(options, context_, services)),
           pool_(1, static_cast<int>(options.threads)) {
         if (options.tls_cert.empty() != options.tls_key.empty())
             throw std::runtime_error("admin.tls_cert and admin.tls_key must be set together");
+        // Enough threads for the cap: one address can never hold them all.
+        if (options.threads <= options.max_connections_per_address)
+            throw std::runtime_error("admin.threads (" + std::to_string(options.threads) +
+                                     ") must be larger than admin.max_connections_per_address (" +
+                                     std::to_string(options.max_connections_per_address) +
+                                     "), or one address could take every thread");
         Poco::Net::ServerSocket socket;
         try {
             socket = bind_socket(options, tls_);
@@ -61,13 +142,17 @@ public:
         }
         host_ = socket.address().host().toString();
         port_ = socket.address().port();
-        auto params = new Poco::Net::HTTPServerParams;
+        // One reference-counted object shared by the factory and the server.
+        Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+        // Each read and write; the whole of a header or body has the guard's deadlines.
         params->setTimeout(Poco::Timespan(options.request_timeout_seconds, 0));
-        params->setKeepAliveTimeout(Poco::Timespan(options.request_timeout_seconds, 0));
+        params->setKeepAliveTimeout(Poco::Timespan(options.keep_alive_seconds, 0));
         params->setMaxThreads(static_cast<int>(options.threads));
         params->setMaxQueued(static_cast<int>(options.max_queued_connections));
         params->setServerName("dlpd-admin");
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new AdminRouter(context_), pool_, socket, params);
+        server_ = std::make_unique<Poco::Net::TCPServer>(
+            new GuardedConnectionFactory(params, new AdminRouter(context_), guard_), pool_, socket, params);
+        server_->setConnectionFilter(new PerAddressFilter(guard_));
         server_->start();
         log(LogLevel::info, "admin", "serving the admin at " + url());
     }
@@ -82,7 +167,8 @@ public:
     void stop() override {
         std::lock_guard lock(stop_mutex_);
         if (!server_) return;
-        server_->stopAll(true);
+        server_->stop();
+        guard_.stop();  // requests in progress end with their connections
         pool_.joinAll();
         server_.reset();
     }
@@ -90,8 +176,9 @@ public:
 private:
     bool tls_;
     AdminContext context_;
+    ConnectionGuard guard_;
     Poco::ThreadPool pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
     std::string host_;
     uint16_t port_ = 0;
     std::mutex stop_mutex_;

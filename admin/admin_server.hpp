@@ -4,6 +4,7 @@
 #ifndef DLPD_ADMIN_ADMIN_SERVER_HPP
 #define DLPD_ADMIN_ADMIN_SERVER_HPP
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,6 +42,9 @@ struct AdminServices {
     // Plugin settings for the engine that tries a rule on sample text (by
     // plugin name; settings of plugins that are not loaded are ignored).
     std::map<std::string, PluginSettings> trial_plugin_settings = {};
+    // log.summary_seconds: failed and refused sign-ins are logged once per
+    // address, then summarised once per this interval.
+    std::chrono::seconds log_summary{60};
 };
 
 class AdminServer {

@@ -18,9 +18,9 @@ declare -A allowed=(
   [host/runtime]="runtime engine config store log.hpp"
   [host/report]="report engine log.hpp"
   [host/asio]=""
-  [host/slack]="slack engine config store policy log.hpp"
+  [host/slack]="slack engine config store policy log.hpp refusal_log.hpp"
   [host/cli]="cli engine config store runtime report policy slack admin log.hpp"
-  [admin]="admin engine config store runtime policy log.hpp"
+  [admin]="admin engine config store runtime policy log.hpp refusal_log.hpp"
 )
 for dir in "${!allowed[@]}"; do
   checked=$((checked + 1))

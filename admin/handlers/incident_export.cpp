@@ -32,7 +32,7 @@ void IncidentExportHandler::handle(AdminRequest &r) {
         if (batch.size() < kBatchRows) break;
     }
     context_.services.store.audit(r.who->user.name, "incident.export", "incidents", query_string(q));
-    r.response.set("Content-Disposition", "attachment; filename=\"dlpd-incidents.csv\"");
+    r.set_header("Content-Disposition", "attachment; filename=\"dlpd-incidents.csv\"");
     r.send(200, "text/csv; charset=utf-8", csv);
 }
 

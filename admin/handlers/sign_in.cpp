@@ -2,6 +2,9 @@
 // to, so it carries a random token that must equal a SameSite=Strict cookie
 // set with the form (a double-submit token): another site can neither read
 // the cookie nor make the browser send it.
+#include <cctype>
+#include <string_view>
+
 #include "admin/handlers/handlers.hpp"
 #include "admin/html.hpp"
 #include "log.hpp"
@@ -14,9 +17,17 @@ namespace {
 constexpr const char *kSignInCookie = "dlpd_sign_in";
 constexpr int64_t kSignInFormSeconds = 3600;
 
-// Only a path on this site: "/x", never "//host" or "/\host".
+constexpr size_t kMaxNextBytes = 2048;
+
+// Only a path on this site ("/x", "/x?a=b"), of the characters a URL's path
+// and query may hold unescaped, so no space, quote, backslash or control
+// character; never "//host" or "/\host". Anything else is "/".
 std::string safe_next(const std::string &next) {
-    if (next.size() < 1 || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    if (next.empty() || next[0] != '/' || next.size() > kMaxNextBytes) return "/";
+    if (next.size() > 1 && next[1] == '/') return "/";
+    constexpr std::string_view allowed = "-._~!$&'()*+,;=:@/?%";
+    for (unsigned char c : next)
+        if (!std::isalnum(c) && (c == 0 || allowed.find(static_cast<char>(c)) == std::string_view::npos)) return "/";
     return next;
 }
 
@@ -50,11 +61,13 @@ void SignInHandler::handle(AdminRequest &r) {
         return;
     }
     if (auto wait = context_.throttle.refusal(name, r.address)) {
-        log(LogLevel::warning, "admin", "sign-in for '" + name + "' from " + r.address + " refused: too many failures");
-        r.response.set("Retry-After", std::to_string(wait->count()));
+        context_.refused_sign_ins.note(r.address, "for '" + loggable(name) + "'");
+        const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+        r.set_header("Retry-After", std::to_string(seconds));
         send_form(r, 429, name,
-                  "Too many failed sign-ins. Try again in " + std::to_string((wait->count() + 59) / 60) +
-                      " minute(s).");
+                  "Too many failed sign-ins. Try again in " +
+                      (seconds < 120 ? std::to_string(seconds) + " second(s)."
+                                     : std::to_string((seconds + 59) / 60) + " minute(s)."));
         return;
     }
     auto user = context_.services.store.admin_user(name);
@@ -66,13 +79,15 @@ void SignInHandler::handle(AdminRequest &r) {
         verify_password_for_unknown_user(password);
     if (!good) {
         context_.throttle.record_failure(name, r.address);
-        log(LogLevel::warning, "admin", "failed sign-in for '" + name + "' from " + r.address);
+        context_.failed_sign_ins.note(r.address, "for '" + loggable(name) + "'");
         send_form(r, 401, name, "Wrong user name or password.");
         return;
     }
-    context_.throttle.record_success(name);
+    context_.throttle.record_success(name, r.address);
     auto started = context_.sessions.start(*user);
-    r.set_cookie(kSessionCookie, started.id, context_.options.session_max_hours * 3600);
+    // No Max-Age: the cookie ends with the browser; the idle and absolute
+    // expiry are the server's (SessionKeeper).
+    r.set_cookie(kSessionCookie, started.id, std::nullopt);
     r.set_cookie(kSignInCookie, "", 0);
     context_.services.store.audit(user->name, "user.sign_in", user->name, "from " + r.address);
     log(LogLevel::info, "admin", "'" + user->name + "' signed in from " + r.address);

@@ -12,7 +12,7 @@ constexpr const char *kIcon =
 }
 
 void StaticFileHandler::handle(AdminRequest &r) {
-    r.response.set("Cache-Control", "public, max-age=3600");
+    r.set_header("Cache-Control", "public, max-age=3600");
     if (r.path == "/static/favicon.svg")
         r.send(200, "image/svg+xml", kIcon);
     else

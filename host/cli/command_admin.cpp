@@ -68,7 +68,8 @@ int command_admin(const Args &args) {
         AdminServices services{*store, *setup->engine, setup->registry, &sync,
                                [] { return SlackStatus{"not running in this process",
                                                        "dlpd admin serves the admin alone; dlpd run connects to Slack."}; },
-                               config.plugins.settings};
+                               config.plugins.settings,
+                               std::chrono::seconds(config.log.summary_seconds)};
         MessageTextRetention retention(*store, config.database.message_text_days);
         const auto first_admin = create_first_admin(*store);
         auto admin = start_admin_server(config.admin, services);

@@ -149,7 +149,8 @@ int command_run(const Args &args) {
     AdminServices admin_services{*store, *setup->engine, setup->registry, sync.get(), [&slack] {
                                      const auto s = slack.state();
                                      return SlackStatus{s.state, s.detail};
-                                 }, config.plugins.settings};
+                                 }, config.plugins.settings,
+                                 std::chrono::seconds(config.log.summary_seconds)};
     std::unique_ptr<AdminServer> admin;
     try {
         const auto first_admin = create_first_admin(*store);

@@ -30,6 +30,7 @@ class PluginRegistry;
 struct Config {
     struct Log {
         LogLevel level{};
+        int64_t summary_seconds = 0;  // repeated refusals: one summary line per source per interval
         bool operator==(const Log &) const = default;
     };
     struct Plugins {
@@ -69,6 +70,9 @@ struct Config {
         std::string app_token, bot_token, user_token, signing_secret;  // secrets
         int64_t connections = 0;                                       // Socket Mode connections
         std::string http_listen;  // HOST:PORT of the Events API endpoint (mode http)
+        int64_t http_max_header_bytes = 0;         // header, or trailer of a chunked body
+        int64_t http_max_body_bytes = 0;
+        int64_t http_request_timeout_seconds = 0;  // read one request, write its answer
         int64_t workers = 0;                  // threads that scan events and act on them
         int64_t max_file_bytes = 0;           // files larger than this are not downloaded
         int64_t request_timeout_seconds = 0;  // one Web API call or download
@@ -91,15 +95,24 @@ struct Config {
         std::string listen;                       // HOST:PORT
         std::filesystem::path tls_cert, tls_key;  // both or neither
         // Limits of the admin's HTTP server and sign-in (see config_schema.cpp).
+        int64_t hsts_max_age_seconds = 0;
         int64_t max_request_bytes = 0;
-        int64_t request_timeout_seconds = 0;
+        int64_t max_fields = 0;
+        int64_t max_field_bytes = 0;
+        int64_t request_timeout_seconds = 0;  // one read or write
+        int64_t header_timeout_seconds = 0;   // the whole header
+        int64_t body_timeout_seconds = 0;     // the whole body
+        int64_t keep_alive_seconds = 0;
         int64_t threads = 0;
+        int64_t max_connections_per_address = 0;
         int64_t max_queued_connections = 0;
         int64_t session_idle_minutes = 0;
         int64_t session_max_hours = 0;
-        int64_t sign_in_max_failures = 0;
+        int64_t sign_in_first_delay_ms = 0;
+        int64_t sign_in_max_delay_seconds = 0;
         int64_t sign_in_max_failures_per_address = 0;
         int64_t sign_in_window_seconds = 0;
+        std::string trusted_proxies;  // comma-separated IP addresses
         int64_t min_password_length = 0;
         int64_t page_size = 0;
         int64_t export_max_rows = 0;

@@ -1,5 +1,7 @@
 #include "config/config_schema.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 #include <type_traits>
@@ -24,6 +26,25 @@ std::string check_database_url(std::string_view value, std::string_view /*shown:
     return error;
 }
 
+std::string check_address_list(std::string_view value, std::string_view shown) {
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        if (comma == std::string_view::npos) comma = value.size();
+        std::string_view entry = value.substr(start, comma - start);
+        start = comma + 1;
+        while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+        while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+        if (entry.empty()) continue;
+        const std::string text(entry);
+        unsigned char bytes[sizeof(in6_addr)];
+        if (inet_pton(AF_INET, text.c_str(), bytes) != 1 && inet_pton(AF_INET6, text.c_str(), bytes) != 1)
+            return "must be IP addresses separated by commas; '" + text + "' in " + std::string(shown) +
+                   " is not one";
+    }
+    return {};
+}
+
 std::string check_action_list(std::string_view value, std::string_view /*shown*/) {
     std::string error;
     slack::parse_action_list(value, error);
@@ -37,6 +58,13 @@ constexpr ConfigKeySpec kSchema[] = {
      .field = &member<&Config::log, &Config::Log::level>,
      .default_value = "info",
      .description = "Least severe log level written to standard error: debug, info, warning or error"},
+    {.path = "log.summary_seconds",
+     .field = &member<&Config::log, &Config::Log::summary_seconds>,
+     .default_value = "60",
+     .description = "Repeated refusals from one address (bad signatures, unreadable requests, failed or refused "
+                    "sign-ins) are logged once, then counted and summarised in one line per this many seconds",
+     .min = 1,
+     .max = 86400},
 
     {.path = "plugins.dirs",
      .field = &member<&Config::plugins, &Config::Plugins::dirs>,
@@ -176,6 +204,25 @@ constexpr ConfigKeySpec kSchema[] = {
      .default_value = "127.0.0.1:3000",
      .description = "HOST:PORT the Events API endpoint listens on (mode http)",
      .check = &check_listen_address},
+    {.path = "slack.http_max_header_bytes",
+     .field = &member<&Config::slack, &Config::Slack::http_max_header_bytes>,
+     .default_value = "8192",
+     .description = "Events API requests: largest header, and largest trailer of a chunked body, in bytes; "
+                    "larger ones are refused with 431",
+     .min = 1024,
+     .max = 65536},
+    {.path = "slack.http_max_body_bytes",
+     .field = &member<&Config::slack, &Config::Slack::http_max_body_bytes>,
+     .default_value = "1048576",
+     .description = "Events API requests: largest body, in bytes; a larger one is refused with 413",
+     .min = 1024,
+     .max = int64_t{1} << 30},
+    {.path = "slack.http_request_timeout_seconds",
+     .field = &member<&Config::slack, &Config::Slack::http_request_timeout_seconds>,
+     .default_value = "10",
+     .description = "Events API requests: time to read one request, and to write its answer",
+     .min = 1,
+     .max = 3600},
 
     {.path = "slack.workers",
      .field = &member<&Config::slack, &Config::Slack::workers>,
@@ -282,24 +329,70 @@ constexpr ConfigKeySpec kSchema[] = {
      .field = &member<&Config::admin, &Config::Admin::tls_key>,
      .default_value = "",
      .description = "PEM private key for admin.tls_cert"},
+    {.path = "admin.hsts_max_age_seconds",
+     .field = &member<&Config::admin, &Config::Admin::hsts_max_age_seconds>,
+     .default_value = "31536000",
+     .description = "Under TLS, the max-age of the Strict-Transport-Security header, in seconds (0: no header)",
+     .min = 0,
+     .max = 157680000},
     {.path = "admin.max_request_bytes",
      .field = &member<&Config::admin, &Config::Admin::max_request_bytes>,
      .default_value = "1048576",
      .description = "Largest request body the admin reads, in bytes; a larger one is refused with 413",
      .min = 1024,
      .max = int64_t{1} << 30},
+    {.path = "admin.max_fields",
+     .field = &member<&Config::admin, &Config::Admin::max_fields>,
+     .default_value = "200",
+     .description = "Most fields one form may have; a form with more is refused with 413",
+     .min = 10,
+     .max = 100000},
+    {.path = "admin.max_field_bytes",
+     .field = &member<&Config::admin, &Config::Admin::max_field_bytes>,
+     .default_value = "1048576",
+     .description = "Largest value of one form field, in bytes (decoded); a larger one is refused with 413",
+     .min = 1024,
+     .max = int64_t{1} << 30},
     {.path = "admin.request_timeout_seconds",
      .field = &member<&Config::admin, &Config::Admin::request_timeout_seconds>,
      .default_value = "30",
-     .description = "How long the admin waits for a client to send or receive, in seconds",
+     .description = "How long the admin waits for one read or write on a connection, in seconds",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.header_timeout_seconds",
+     .field = &member<&Config::admin, &Config::Admin::header_timeout_seconds>,
+     .default_value = "10",
+     .description = "Time a client has to send a request's whole header (after keep_alive_seconds on a kept-alive "
+                    "connection); a slower connection is closed",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.body_timeout_seconds",
+     .field = &member<&Config::admin, &Config::Admin::body_timeout_seconds>,
+     .default_value = "30",
+     .description = "Time a client has to send a request's whole body after its header; a slower connection is "
+                    "closed",
+     .min = 1,
+     .max = 3600},
+    {.path = "admin.keep_alive_seconds",
+     .field = &member<&Config::admin, &Config::Admin::keep_alive_seconds>,
+     .default_value = "5",
+     .description = "How long an idle kept-alive connection may wait for its next request (it holds a thread)",
      .min = 1,
      .max = 3600},
     {.path = "admin.threads",
      .field = &member<&Config::admin, &Config::Admin::threads>,
+     .default_value = "32",
+     .description = "Connections the admin serves at once (each holds a thread while open); must be larger than "
+                    "max_connections_per_address",
+     .min = 2,
+     .max = 1024},
+    {.path = "admin.max_connections_per_address",
+     .field = &member<&Config::admin, &Config::Admin::max_connections_per_address>,
      .default_value = "8",
-     .description = "Requests the admin serves at once",
+     .description = "Connections one client address may have open at once (trusted proxies excepted); more are "
+                    "closed at once",
      .min = 1,
-     .max = 256},
+     .max = 1000},
     {.path = "admin.max_queued_connections",
      .field = &member<&Config::admin, &Config::Admin::max_queued_connections>,
      .default_value = "64",
@@ -318,16 +411,24 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "A sign-in ends this many hours after it began, in use or not",
      .min = 1,
      .max = 720},
-    {.path = "admin.sign_in_max_failures",
-     .field = &member<&Config::admin, &Config::Admin::sign_in_max_failures>,
-     .default_value = "5",
-     .description = "Failed sign-ins for one user name within sign_in_window_seconds before further attempts are refused",
+    {.path = "admin.sign_in_first_delay_ms",
+     .field = &member<&Config::admin, &Config::Admin::sign_in_first_delay_ms>,
+     .default_value = "1000",
+     .description = "After a failed sign-in, how long the same user name from the same address waits before "
+                    "trying again, in milliseconds; it doubles with each further failure in a row",
      .min = 1,
-     .max = 1000},
+     .max = 600000},
+    {.path = "admin.sign_in_max_delay_seconds",
+     .field = &member<&Config::admin, &Config::Admin::sign_in_max_delay_seconds>,
+     .default_value = "900",
+     .description = "The longest that wait grows to, in seconds",
+     .min = 1,
+     .max = 86400},
     {.path = "admin.sign_in_max_failures_per_address",
      .field = &member<&Config::admin, &Config::Admin::sign_in_max_failures_per_address>,
      .default_value = "20",
-     .description = "Failed sign-ins from one address within sign_in_window_seconds before further attempts are refused",
+     .description = "Failed sign-ins from one address within sign_in_window_seconds after which that address may "
+                    "sign in only as users who signed in from it before, until the window passes",
      .min = 1,
      .max = 100000},
     {.path = "admin.sign_in_window_seconds",
@@ -336,6 +437,12 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "The window, in seconds, over which failed sign-ins are counted",
      .min = 1,
      .max = 86400},
+    {.path = "admin.trusted_proxies",
+     .field = &member<&Config::admin, &Config::Admin::trusted_proxies>,
+     .default_value = "",
+     .description = "IP addresses (comma-separated) of reverse proxies whose X-Forwarded-For names the client; "
+                    "empty: the header is ignored",
+     .check = &check_address_list},
     {.path = "admin.min_password_length",
      .field = &member<&Config::admin, &Config::Admin::min_password_length>,
      .default_value = "12",
@@ -355,13 +462,6 @@ constexpr ConfigKeySpec kSchema[] = {
      .min = 1,
      .max = 10000000},
 };
-
-// How a message names a value: quoted as written in the file (so a secret
-// substituted from ${VAR} into the wrong key stays hidden), or "the value"
-// for a secret key.
-std::string shown(const ConfigKeySpec &spec, std::string_view as_written) {
-    return spec.secret ? std::string("the value") : "'" + std::string(as_written) + "'";
-}
 
 }  // namespace
 
@@ -393,99 +493,8 @@ std::vector<std::string> key_names(std::string_view section) {
     return out;
 }
 
-std::filesystem::path resolve_config_path(const std::filesystem::path &base, const std::string &text) {
-    const std::filesystem::path p(text);
-    return p.is_relative() && !base.empty() ? (base / p).lexically_normal() : p;
-}
-
-std::string assign_config_text(const ConfigKeySpec &spec, const std::string &text, std::string_view as_written,
-                               Config &config, const std::filesystem::path &base) {
-    const std::string quoted = shown(spec, as_written);
-    return std::visit(
-        Overloaded{
-            [&](std::string &(*get)(Config &)) -> std::string {
-                if (!spec.choices.empty()) {
-                    bool found = false;
-                    std::string_view rest = spec.choices;
-                    while (!found && !rest.empty()) {
-                        const size_t bar = rest.find('|');
-                        found = rest.substr(0, bar) == text;
-                        rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
-                    }
-                    if (!found) return "must be " + config_type_description(spec) + ", not " + quoted;
-                }
-                if (spec.check != nullptr)
-                    if (auto problem = spec.check(text, quoted); !problem.empty()) return problem;
-                get(config) = text;
-                return {};
-            },
-            [&](int64_t &(*get)(Config &)) -> std::string {
-                int64_t n = 0;
-                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-                if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-                    return "must be " + config_type_description(spec) + ", not " + quoted;
-                if (n < spec.min || n > spec.max)
-                    return "must be between " + std::to_string(spec.min) + " and " + std::to_string(spec.max) +
-                           ", not " + (spec.secret || text != as_written ? quoted : text);
-                get(config) = n;
-                return {};
-            },
-            [&](bool &(*get)(Config &)) -> std::string {
-                if (text == "true" || text == "True" || text == "TRUE")
-                    get(config) = true;
-                else if (text == "false" || text == "False" || text == "FALSE")
-                    get(config) = false;
-                else
-                    return "must be true or false, not " + quoted;
-                return {};
-            },
-            [&](LogLevel &(*get)(Config &)) -> std::string {
-                for (auto level : {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error}) {
-                    if (log_level_name(level) == text) {
-                        get(config) = level;
-                        return {};
-                    }
-                }
-                return "must be " + config_type_description(spec) + ", not " + quoted;
-            },
-            [&](std::filesystem::path &(*get)(Config &)) -> std::string {
-                get(config) = text.empty() ? std::filesystem::path() : resolve_config_path(base, text);
-                return {};
-            },
-            [&](auto get) -> std::string {  // a list or a mapping: only the empty default is written as text
-                if (!text.empty()) return "takes a list or mapping, not text";
-                get(config) = {};
-                return {};
-            },
-        },
-        spec.field);
-}
-
 std::span<const ConfigKeySpec> config_schema() {
     return kSchema;
-}
-
-std::string config_type_description(const ConfigKeySpec &spec) {
-    return std::visit(
-        Overloaded{
-            [&](std::string &(*)(Config &)) -> std::string {
-                if (spec.choices.empty()) return "a string";
-                std::string out = "one of ";
-                for (char c : spec.choices) out += c == '|' ? std::string(", ") : std::string(1, c);
-                return out;
-            },
-            [&](int64_t &(*)(Config &)) -> std::string {
-                return "an integer between " + std::to_string(spec.min) + " and " + std::to_string(spec.max);
-            },
-            [](bool &(*)(Config &)) -> std::string { return "true or false"; },
-            [](LogLevel &(*)(Config &)) -> std::string { return "one of debug, info, warning, error"; },
-            [](std::filesystem::path &(*)(Config &)) -> std::string { return "a path"; },
-            [](std::vector<std::filesystem::path> &(*)(Config &)) -> std::string { return "a list of folders"; },
-            [](std::map<std::string, PluginSettings> &(*)(Config &)) -> std::string {
-                return "a mapping of plugin names to their settings";
-            },
-        },
-        spec.field);
 }
 
 Config::Config() {

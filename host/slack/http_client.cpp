@@ -73,6 +73,10 @@ std::optional<Url> Url::parse(std::string_view text, std::string &error) {
 
 namespace {
 
+// The largest header, or trailer, of an answer. Below the 64 KiB at which
+// Beast's field storage throws.
+constexpr uint32_t kMaxHeaderBytes = 60 * 1024;
+
 // One connection and the io_context that drives it. The calling thread runs
 // the context for each step, so a blocking call can still have a deadline.
 class Connection {
@@ -133,7 +137,7 @@ public:
         }
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_body);
-        parser.header_limit(64 * 1024);
+        parser.header_limit(kMaxHeaderBytes);
         buffer_.clear();
         if (tls_stream_)
             http::async_read(*tls_stream_, buffer_, parser, [&](beast::error_code e, size_t) { ec = e; });
@@ -164,18 +168,30 @@ public:
     bool reusable() const { return reusable_; }
 
 private:
+    // What escapes a handler (an answer Beast cannot store) fails this
+    // request like a network error; the connection is not reused.
     void run() {
         ioc_.restart();
-        ioc_.run();
+        guarded([&] { ioc_.run(); });
     }
     template <class Cancel>
     void run_until(std::chrono::steady_clock::time_point deadline, Cancel cancel) {
         ioc_.restart();
-        ioc_.run_until(deadline);
+        guarded([&] { ioc_.run_until(deadline); });
         if (!ioc_.stopped()) {
             cancel();
             ioc_.restart();
-            ioc_.run();
+            guarded([&] { ioc_.run(); });
+        }
+    }
+    template <class Run>
+    void guarded(Run &&run) {
+        try {
+            run();
+        } catch (const HttpError &) {
+            throw;
+        } catch (const std::exception &e) {
+            throw HttpError(HttpError::Kind::network, origin_ + ": the answer could not be read (" + e.what() + ")");
         }
     }
 
@@ -192,7 +208,9 @@ private:
     std::shared_ptr<net::ssl::context> tls_context_;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls_stream_;
     std::unique_ptr<beast::tcp_stream> plain_stream_;
-    beast::flat_buffer buffer_;
+    // As large as a header may be: a trailer that does not fit fails the
+    // read (buffer_overflow) instead of growing it.
+    beast::flat_buffer buffer_{kMaxHeaderBytes};
     bool reusable_ = false;
 };
 

@@ -1,22 +1,22 @@
 #include "slack/http_events.hpp"
 
-#include <Poco/JSON/Parser.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
-#include "slack/web_api.hpp"
 #include "log.hpp"
-#include "slack/request_signature.hpp"
+#include "refusal_log.hpp"
 
 namespace dlpd::slack {
 
@@ -29,106 +29,115 @@ namespace {
 
 constexpr const char *kLog = "slack-http";
 
-using Response = http::response<http::string_body>;
-
-Response make_response(http::status status, const std::string &content_type, std::string body, unsigned version) {
-    Response r{status, version};
-    r.set(http::field::server, "dlpd");
-    r.set(http::field::content_type, content_type);
-    r.body() = std::move(body);
-    r.prepare_payload();
-    return r;
-}
+// What every connection shares; lives as long as the server.
+struct ServerShared {
+    ServerShared(EnvelopeSink &sink_in, const HttpEventsOptions &options_in)
+        : sink(sink_in),
+          options(options_in),
+          refusals(LogLevel::warning, kLog, "refused a request", options_in.log_summary),
+          verifications(LogLevel::info, kLog, "answered Slack's url_verification", options_in.log_summary) {}
+    EnvelopeSink &sink;
+    const HttpEventsOptions &options;
+    RefusalLog refusals;
+    RefusalLog verifications;
+};
 
 class EventsSession : public std::enable_shared_from_this<EventsSession> {
 public:
-    EventsSession(tcp::socket socket, EnvelopeSink &sink, const HttpEventsOptions &options)
-        : stream_(std::move(socket)), sink_(sink), options_(options) {}
+    EventsSession(tcp::socket socket, ServerShared &shared)
+        : stream_(std::move(socket)),
+          shared_(shared),
+          sink_(shared.sink),
+          options_(shared.options),
+          buffer_(events_read_buffer_bytes(shared.options.limits)) {}
 
     void read() {
         parser_.emplace();
-        parser_->body_limit(options_.max_body_bytes);
+        limit_events_parser(*parser_, options_.limits);
         stream_.expires_after(options_.request_timeout);
         http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-            if (ec == http::error::body_limit)
-                return self->write(make_response(http::status::payload_too_large, "text/plain", "request too large\n", 11),
-                                   false);
-            if (ec) return self->shut();
-            self->handle(self->parser_->release());
+            self->guarded([&] { self->on_read(ec); });
         });
     }
 
 private:
-    void handle(http::request<http::string_body> request) {
+    // What escapes a step of this connection closes this connection only.
+    template <class Step>
+    void guarded(Step &&step) {
+        try {
+            step();
+        } catch (const std::exception &e) {
+            log(LogLevel::error, kLog, "a request from " + peer() + " failed (" + e.what() + "); closed its connection");
+            shut();
+        }
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec) {
+            if (auto refusal = answer_read_error(ec, options_.limits)) {
+                shared_.refusals.note(peer(), refusal->reason);
+                return write(std::move(refusal->response), false);
+            }
+            return shut();  // the client left, or timed out: nobody to answer
+        }
+        handle(parser_->release());
+    }
+
+    void handle(EventsRequest request) {
         const unsigned version = request.version();
         const bool keep_alive = request.keep_alive();
-        if (request.method() == http::verb::get && request.target() == "/healthz")
-            return write(make_response(http::status::ok, "text/plain", "ok\n", version), keep_alive);
-        if (request.target() != "/slack/events")
-            return write(make_response(http::status::not_found, "text/plain", "not found\n", version), keep_alive);
-        if (request.method() != http::verb::post)
-            return write(make_response(http::status::method_not_allowed, "text/plain", "POST only\n", version), keep_alive);
+        EventsAnswer answer = answer_events_request(request, options_.signing_secret, std::time(nullptr));
+        if (!answer.refusal.empty()) shared_.refusals.note(peer(), answer.refusal);
+        if (answer.url_verification) shared_.verifications.note(peer(), "");
+        if (answer.response) return write(std::move(*answer.response), keep_alive);
 
-        const std::string problem =
-            check_slack_signature(options_.signing_secret, std::string(request["X-Slack-Request-Timestamp"]),
-                                  std::string(request["X-Slack-Signature"]), request.body(), std::time(nullptr));
-        if (!problem.empty()) {
-            log(LogLevel::warning, kLog, "refused a request from " + peer() + ": " + problem);
-            return write(make_response(http::status::unauthorized, "text/plain", "invalid signature\n", version),
-                         keep_alive);
-        }
-        Poco::JSON::Object::Ptr payload;
-        try {
-            Poco::JSON::Parser parser;
-            payload = parser.parse(request.body()).extract<Poco::JSON::Object::Ptr>();
-        } catch (const std::exception &) {
-            payload = nullptr;
-        }
-        if (!payload) {
-            log(LogLevel::warning, kLog, "refused a signed request that is not a JSON object");
-            return write(make_response(http::status::bad_request, "text/plain", "not a JSON object\n", version),
-                         keep_alive);
-        }
-        const std::string type = payload->optValue<std::string>("type", "");
-        if (type == "url_verification") {
-            const std::string challenge = payload->optValue<std::string>("challenge", "");
-            log(LogLevel::info, kLog, "answered Slack's url_verification");
-            Poco::JSON::Object answer = json_object();
-            answer.set("challenge", challenge);
-            return write(make_response(http::status::ok, "application/json", json_text(answer), version),
-                         keep_alive);
-        }
-        Envelope envelope;
-        envelope.transport = "http";
-        envelope.payload = payload;
-        envelope.payload_text = std::move(request.body());
-        try {
-            envelope.retry_attempt = std::stoi(std::string(request["X-Slack-Retry-Num"]));
-        } catch (const std::exception &) {
-            envelope.retry_attempt = 0;
-        }
-        envelope.retry_reason = std::string(request["X-Slack-Retry-Reason"]);
         auto self = shared_from_this();
         auto executor = stream_.get_executor();
-        sink_.accept(std::move(envelope), [self, executor, version, keep_alive](IntakeResult result) {
+        sink_.accept(std::move(*answer.envelope), [self, executor, version, keep_alive](IntakeResult result) {
             net::post(executor, [self, version, keep_alive, result] {
-                if (should_acknowledge(result))
-                    self->write(make_response(http::status::ok, "text/plain", "", version), keep_alive);
-                else  // not recorded: Slack retries
-                    self->write(make_response(http::status::internal_server_error, "text/plain",
-                                              "could not record the event\n", version),
-                                keep_alive);
+                self->guarded([&] {
+                    if (should_acknowledge(result))
+                        self->write(events_response(http::status::ok, "text/plain", "", version), keep_alive);
+                    else  // not recorded: Slack retries
+                        self->write(events_response(http::status::internal_server_error, "text/plain",
+                                                    "could not record the event\n", version),
+                                    keep_alive);
+                });
             });
         });
     }
 
-    void write(Response response, bool keep_alive) {
+    void write(EventsResponse response, bool keep_alive) {
         response.keep_alive(keep_alive);
-        auto message = std::make_shared<Response>(std::move(response));
+        auto message = std::make_shared<EventsResponse>(std::move(response));
         stream_.expires_after(options_.request_timeout);
         http::async_write(stream_, *message, [self = shared_from_this(), message, keep_alive](beast::error_code ec, size_t) {
-            if (ec || !keep_alive) return self->shut();
-            self->read();
+            self->guarded([&] {
+                if (ec) return self->shut();
+                if (!keep_alive) return self->linger();
+                self->read();
+            });
+        });
+    }
+
+    // After the last answer: stop sending, then read and drop what the
+    // client is still sending (at most a body's worth, within the request
+    // timeout) before closing. Closing with unread data resets the
+    // connection, and the client could lose the answer, e.g. the 431 to a
+    // request it had not finished sending.
+    void linger() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (ec) return shut();
+        stream_.expires_after(options_.request_timeout);
+        scratch_.resize(4096);
+        drain();
+    }
+    void drain() {
+        stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+            self->drained_ += n;
+            if (ec || self->drained_ > self->options_.limits.max_body_bytes) return self->shut();
+            self->drain();
         });
     }
 
@@ -145,17 +154,22 @@ private:
     }
 
     beast::tcp_stream stream_;
+    ServerShared &shared_;
     EnvelopeSink &sink_;
     const HttpEventsOptions &options_;
+    // Bounded: a header or a trailer that does not fit is refused (431)
+    // instead of growing it.
     beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<EventsParser> parser_;
+    std::vector<char> scratch_;
+    uint64_t drained_ = 0;
 };
 
 }  // namespace
 
 class HttpEventsServer::Impl {
 public:
-    Impl(EnvelopeSink &sink, HttpEventsOptions options) : sink_(sink), options_(std::move(options)) {}
+    Impl(EnvelopeSink &sink, HttpEventsOptions options) : options_(std::move(options)), shared_(sink, options_) {}
 
     uint16_t start() {
         const auto colon = options_.listen.rfind(':');
@@ -180,7 +194,8 @@ public:
         if (ec) throw std::runtime_error("cannot listen on " + options_.listen + " for Slack events: " + ec.message());
         const uint16_t bound = acceptor_.local_endpoint().port();
         accept();
-        thread_ = std::thread([this] { ioc_.run(); });
+        summarise_later();
+        thread_ = std::thread([this] { run(); });
         log(LogLevel::info, kLog, "listening for Slack events on " + host + ":" + std::to_string(bound) + "/slack/events");
         return bound;
     }
@@ -195,24 +210,57 @@ public:
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         ioc_.stop();
         thread_.join();
+        shared_.refusals.flush();
+        shared_.verifications.flush();
     }
 
+    uint64_t refused() const { return shared_.refusals.total(); }
+
 private:
+    // An exception that escapes a handler leaves io_context::run(); the
+    // connection it belonged to is gone with the handler, and the loop
+    // carries on with the others.
+    void run() {
+        for (;;) {
+            try {
+                ioc_.run();
+                return;
+            } catch (const std::exception &e) {
+                log(LogLevel::error, kLog, std::string("a connection failed (") + e.what() + "); the others carry on");
+            } catch (...) {
+                log(LogLevel::error, kLog, "a connection failed (an unknown exception); the others carry on");
+            }
+        }
+    }
+
     void accept() {
         acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (ec == net::error::operation_aborted) return;
             } else {
-                std::make_shared<EventsSession>(std::move(socket), sink_, options_)->read();
+                std::make_shared<EventsSession>(std::move(socket), shared_)->read();
             }
             accept();
         });
     }
 
-    EnvelopeSink &sink_;
+    // Writes the summaries of refusals whose interval has ended, even when
+    // no further request comes to trigger them.
+    void summarise_later() {
+        summary_timer_.expires_after(std::min<std::chrono::milliseconds>(options_.log_summary, std::chrono::seconds(1)));
+        summary_timer_.async_wait([this](beast::error_code ec) {
+            if (ec) return;
+            shared_.refusals.tick();
+            shared_.verifications.tick();
+            summarise_later();
+        });
+    }
+
     HttpEventsOptions options_;
+    ServerShared shared_;
     net::io_context ioc_{1};
     tcp::acceptor acceptor_{ioc_};
+    net::steady_timer summary_timer_{ioc_};
     std::thread thread_;
 };
 
@@ -220,6 +268,7 @@ HttpEventsServer::HttpEventsServer(EnvelopeSink &sink, HttpEventsOptions options
     : impl_(std::make_unique<Impl>(sink, std::move(options))) {}
 HttpEventsServer::~HttpEventsServer() { stop(); }
 uint16_t HttpEventsServer::start() { return impl_->start(); }
+uint64_t HttpEventsServer::refused() const { return impl_->refused(); }
 void HttpEventsServer::stop() { impl_->stop(); }
 
 }  // namespace dlpd::slack

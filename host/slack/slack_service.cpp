@@ -194,6 +194,10 @@ bool SlackService::start(const std::atomic<bool> &stop_flag) {
         HttpEventsOptions http;
         http.listen = p.config.slack.http_listen;
         http.signing_secret = p.config.slack.signing_secret;
+        http.limits.max_header_bytes = static_cast<uint32_t>(p.config.slack.http_max_header_bytes);
+        http.limits.max_body_bytes = static_cast<uint64_t>(p.config.slack.http_max_body_bytes);
+        http.request_timeout = std::chrono::seconds(p.config.slack.http_request_timeout_seconds);
+        http.log_summary = std::chrono::seconds(p.config.log.summary_seconds);
         p.http_events = std::make_unique<HttpEventsServer>(*p.intake, http);
         try {
             p.http_port = p.http_events->start();

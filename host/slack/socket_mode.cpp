@@ -76,7 +76,7 @@ public:
         : api_(api), sink_(sink), options_(options), slots_(static_cast<size_t>(std::clamp(options.connections, 1, 10))) {}
 
     void start() {
-        io_thread_ = std::thread([this] { ioc_.run(); });
+        io_thread_ = std::thread([this] { run(); });
         net::post(ioc_, [this] {
             for (size_t i = 0; i < slots_.size(); ++i) open(static_cast<int>(i), false);
         });
@@ -111,6 +111,22 @@ public:
         SocketModeStatus s = status_;
         s.wanted_connections = static_cast<int>(slots_.size());
         return s;
+    }
+
+    // The io thread. What escapes a handler is logged and the loop carries
+    // on: the connection it belonged to fails its next step or its idle
+    // timeout, and is replaced.
+    void run() {
+        for (;;) {
+            try {
+                ioc_.run();
+                return;
+            } catch (const std::exception &e) {
+                log(LogLevel::error, kLog, std::string("a Socket Mode handler failed (") + e.what() + "); carrying on");
+            } catch (...) {
+                log(LogLevel::error, kLog, "a Socket Mode handler failed (an unknown exception); carrying on");
+            }
+        }
     }
 
     // --- called on the io thread by sessions.
@@ -347,7 +363,13 @@ private:
                 if (text == std::string() || text.find_first_not_of(" \t\r\n") == std::string::npos) {
                     log(LogLevel::warning, kLog, "connection " + std::to_string(self->id) + ": skipped an empty frame");
                 } else {
-                    self->client_.on_text(self, text);
+                    // A frame that cannot be handled costs this connection,
+                    // which is replaced; never the process.
+                    try {
+                        self->client_.on_text(self, text);
+                    } catch (const std::exception &e) {
+                        return self->fail(std::string("a frame could not be handled (") + e.what() + ")", {});
+                    }
                     if (self->live) self->hello_timer_.cancel();
                 }
             }

@@ -10,6 +10,8 @@
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <chrono>
@@ -101,7 +103,9 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 // Keeps cookies and the CSRF token of the last page, like a browser.
 class Browser {
 public:
-    explicit Browser(uint16_t port) : port_(port) {}
+    // source: the loopback address (127.0.0.0/8) its connections come from;
+    // empty for the system's choice (127.0.0.1).
+    explicit Browser(uint16_t port, std::string source = {}) : port_(port), source_(std::move(source)) {}
 
     Reply get(const std::string &path) { return request(Poco::Net::HTTPRequest::HTTP_GET, path, nullptr); }
 
@@ -134,7 +138,18 @@ public:
 
 private:
     Reply request(const std::string &method, const std::string &path, Poco::Net::HTMLForm *form) {
-        Poco::Net::HTTPClientSession session("127.0.0.1", port_);
+        // Poco 1.11's session has no source address: with one, the session
+        // gets a socket bound to it and connected here.
+        Poco::Net::HTTPClientSession session{Poco::Net::StreamSocket()};
+        session.setHost("127.0.0.1");
+        session.setPort(port_);
+        session.setTimeout(Poco::Timespan(10, 0));
+        if (!source_.empty()) {
+            // Keep-alive, or the session closes the socket and dials anew.
+            session.setKeepAlive(true);
+            session.socket().impl()->bind(Poco::Net::SocketAddress(source_, 0));
+            session.socket().connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(10, 0));
+        }
         Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
         Poco::Net::NameValueCollection jar;
         for (const auto &[name, value] : cookies_) jar.add(name, value);
@@ -166,6 +181,7 @@ private:
     }
 
     uint16_t port_;
+    std::string source_;
     std::map<std::string, std::string> cookies_;
     std::string csrf_;
 };

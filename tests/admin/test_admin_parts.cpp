@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "admin/accounts.hpp"
+#include "admin/admin_handler.hpp"
 #include "admin/csv_cell.hpp"
 #include "admin/html.hpp"
 #include "admin/password_hash.hpp"
@@ -25,22 +26,54 @@ TEST_CASE("admin password hashes are salted PBKDF2-SHA256 at 600000 iterations",
     CHECK(random_token() != random_token());
 }
 
-TEST_CASE("admin sign-in throttle counts failures per name and per address", "[admin]") {
-    SignInThrottle throttle(2, 3, std::chrono::seconds(600));
+TEST_CASE("admin sign-in throttle delays a (name, address) pair exponentially and locks nobody out", "[admin]") {
+    SignInThrottle::Settings settings;
+    settings.first_delay = std::chrono::seconds(10);
+    settings.max_delay = std::chrono::seconds(60);
+    settings.max_per_address = 5;
+    settings.window = std::chrono::seconds(600);
+    SignInThrottle throttle(settings);
     CHECK_FALSE(throttle.refusal("alice", "10.0.0.1"));
     throttle.record_failure("alice", "10.0.0.1");
-    CHECK_FALSE(throttle.refusal("alice", "10.0.0.1"));
-    throttle.record_failure("alice", "10.0.0.2");
-    auto wait = throttle.refusal("alice", "10.0.0.3");
+    auto wait = throttle.refusal("alice", "10.0.0.1");
     REQUIRE(wait);
-    CHECK(wait->count() > 0);
-    CHECK(wait->count() <= 600);
+    CHECK(*wait <= std::chrono::seconds(10));
+    CHECK(*wait > std::chrono::seconds(5));
+    // Another address, or another name, is not slowed by alice's failure.
+    CHECK_FALSE(throttle.refusal("alice", "10.0.0.2"));
     CHECK_FALSE(throttle.refusal("bob", "10.0.0.1"));
+    // 10 s, 20 s, 40 s, then no more than max_delay.
+    throttle.record_failure("alice", "10.0.0.1");
+    CHECK(*throttle.refusal("alice", "10.0.0.1") > std::chrono::seconds(15));
+    throttle.record_failure("alice", "10.0.0.1");
+    CHECK(*throttle.refusal("alice", "10.0.0.1") > std::chrono::seconds(35));
+    throttle.record_failure("alice", "10.0.0.1");
+    CHECK(*throttle.refusal("alice", "10.0.0.1") <= std::chrono::seconds(60));
+    CHECK(*throttle.refusal("alice", "10.0.0.1") > std::chrono::seconds(55));
+    // Five failures from 10.0.0.1 (the address's limit): a name that never
+    // signed in from there waits for the window; one that did is not refused.
+    throttle.record_success("carol", "10.0.0.1");
+    CHECK_FALSE(throttle.refusal("dave", "10.0.0.1"));
     throttle.record_failure("bob", "10.0.0.1");
-    throttle.record_failure("carol", "10.0.0.1");
-    CHECK(throttle.refusal("dave", "10.0.0.1"));  // the address has 3 now
-    throttle.record_success("alice");
-    CHECK_FALSE(throttle.refusal("alice", "10.0.0.9"));
+    auto for_dave = throttle.refusal("dave", "10.0.0.1");
+    REQUIRE(for_dave);
+    CHECK(*for_dave > std::chrono::seconds(500));
+    CHECK_FALSE(throttle.refusal("carol", "10.0.0.1"));
+    CHECK_FALSE(throttle.refusal("dave", "10.0.0.2"));
+}
+
+TEST_CASE("admin client address: X-Forwarded-For only from a trusted proxy", "[admin]") {
+    const std::set<std::string> none;
+    const auto proxy = parse_trusted_proxies(" 10.0.0.2, ::1,not-an-address");
+    CHECK(proxy == std::set<std::string>{"10.0.0.2", "::1"});
+    CHECK(client_address("192.0.2.7", {"198.51.100.1"}, none) == "192.0.2.7");
+    CHECK(client_address("192.0.2.7", {"198.51.100.1"}, proxy) == "192.0.2.7");  // not from the proxy
+    CHECK(client_address("10.0.0.2", {"198.51.100.1"}, proxy) == "198.51.100.1");
+    // A client's own X-Forwarded-For is on the left; the proxy appends on the right.
+    CHECK(client_address("10.0.0.2", {"203.0.113.9, 198.51.100.1"}, proxy) == "198.51.100.1");
+    CHECK(client_address("10.0.0.2", {"203.0.113.9", "198.51.100.1, ::1"}, proxy) == "198.51.100.1");
+    CHECK(client_address("10.0.0.2", {"198.51.100.1, junk"}, proxy) == "10.0.0.2");
+    CHECK(client_address("10.0.0.2", {}, proxy) == "10.0.0.2");
 }
 
 TEST_CASE("admin CSV cells are quoted and neutralise formulas", "[admin]") {

@@ -84,7 +84,8 @@ TEST_CASE("the built-in defaults are the agreed ones", "[config]") {
     CHECK(c.admin.tls_key.empty());
     CHECK(c.admin.max_request_bytes == 1048576);
     CHECK(c.admin.session_idle_minutes == 30);
-    CHECK(c.admin.sign_in_max_failures == 5);
+    CHECK(c.admin.sign_in_first_delay_ms == 1000);
+    CHECK(c.admin.sign_in_max_failures_per_address == 20);
     CHECK(c.admin.page_size == 50);
     CHECK(c.where("database.url") == "built-in defaults");
     // The engine's own defaults (used without a configuration) agree.
@@ -103,7 +104,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 56);
+    CHECK(paths.size() == 69);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});

@@ -103,6 +103,7 @@ async function startDlpd(apiUrl, port) {
     `  api_url: ${apiUrl}`,
     'admin:',
     `  listen: 127.0.0.1:${port}`,
+    '  sign_in_first_delay_ms: 50  # the right password follows the wrong one at once',
     '',
   ].join('\n'));
   const env = { ...process.env, SLACK_APP_TOKEN: 'xapp-1-double-app', SLACK_BOT_TOKEN: 'xoxb-1-double-bot',
@@ -184,6 +185,7 @@ async function signIn(page, base) {
   check((await page.locator('h1').innerText()) === 'Dashboard', 'signing in opens the dashboard');
   const session = (await page.context().cookies()).find((c) => c.name === 'dlpd_session');
   check(session?.httpOnly && session?.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
+  check(session?.expires === -1, 'the session cookie ends with the browser (no Max-Age)');
   await shot(page, '02-dashboard');
 }
 
