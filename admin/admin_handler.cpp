@@ -1,6 +1,8 @@
 #include "admin/admin_handler.hpp"
 
+#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/IPAddress.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
@@ -49,41 +51,25 @@ std::string read_body(Poco::Net::HTTPServerRequest &request, size_t max) {
     return body;
 }
 
-// Reads an application/x-www-form-urlencoded body into form. Only the
-// body: a POST's query string is not form data, so a CSRF token (or any
-// field) in the URL is ignored.
+// Reads an application/x-www-form-urlencoded body into form, with Poco's
+// HTMLForm and its limits. Only the body: HTMLForm::load would also take a
+// POST's query string as form data, and a CSRF token (or any field) in the
+// URL must be ignored, so the body is given to HTMLForm::read alone.
 void read_form(const std::string &body, size_t max_fields, size_t max_field_bytes, Poco::Net::NameValueCollection &form) {
-    size_t fields = 0;
-    size_t start = 0;
-    while (start < body.size()) {
-        size_t end = body.find('&', start);
-        if (end == std::string::npos) end = body.size();
-        const std::string_view pair(body.data() + start, end - start);
-        start = end + 1;
-        if (pair.empty()) continue;
-        if (++fields > max_fields)
+    Poco::Net::HTMLForm parsed;  // url-encoded unless told otherwise
+    parsed.setFieldLimit(static_cast<int>(max_fields));
+    parsed.setValueLengthLimit(static_cast<int>(max_field_bytes));
+    try {
+        parsed.read(body);
+    } catch (const Poco::Net::HTMLFormException &e) {
+        // "Too many form fields", or a name or value over the length limit.
+        if (e.message().find("Too many") != std::string::npos)
             throw FormRefused{413, "The form has more than admin.max_fields (" + std::to_string(max_fields) +
                                        ") fields."};
-        const size_t equals = pair.find('=');
-        const std::string_view raw_name = pair.substr(0, equals);
-        const std::string_view raw_value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
-        // Decoding only shortens: the encoded size bounds the work. '+' is a
-        // space (a literal '+' comes as %2B); Poco 1.11's decode leaves it.
-        auto decode = [&](std::string_view raw, std::string &out) {
-            if (raw.size() > max_field_bytes * 3) return;
-            std::string spaced(raw);
-            std::replace(spaced.begin(), spaced.end(), '+', ' ');
-            Poco::URI::decode(spaced, out);
-        };
-        std::string name, value;
-        decode(raw_name, name);
-        decode(raw_value, value);
-        if (raw_name.size() > max_field_bytes * 3 || raw_value.size() > max_field_bytes * 3 ||
-            name.size() > max_field_bytes || value.size() > max_field_bytes)
-            throw FormRefused{413, "A form field is larger than admin.max_field_bytes (" +
-                                       std::to_string(max_field_bytes) + " bytes)."};
-        form.add(name, value);
+        throw FormRefused{413, "A form field is larger than admin.max_field_bytes (" + std::to_string(max_field_bytes) +
+                                   " bytes)."};
     }
+    for (const auto &[name, value] : parsed) form.add(name, value);
 }
 
 bool method_allowed(Methods methods, const std::string &method) {
