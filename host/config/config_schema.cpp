@@ -147,8 +147,8 @@ constexpr ConfigKeySpec kSchema[] = {
     {.path = "database.key_file",
      .field = &member<&Config::database, &Config::Database::key_file>,
      .default_value = "",
-     .description = "File holding the key that seals message text, created (mode 0600) at the first incident; "
-                    "DLPD_ENCRYPTION_KEY wins when set. Empty: dlpd.key in the working directory"},
+     .description = "File holding the key that seals message text and event payloads, created (mode 0600) "
+                    "when first needed; DLPD_ENCRYPTION_KEY wins when set. Empty: dlpd.key in the working directory"},
     {.path = "database.message_text_days",
      .field = &member<&Config::database, &Config::Database::message_text_days>,
      .default_value = "30",

@@ -17,6 +17,7 @@
 
 #include "log.hpp"
 #include "refusal_log.hpp"
+#include "slack/io_loop.hpp"
 
 namespace dlpd::slack {
 
@@ -217,21 +218,8 @@ public:
     uint64_t refused() const { return shared_.refusals.total(); }
 
 private:
-    // An exception that escapes a handler leaves io_context::run(); the
-    // connection it belonged to is gone with the handler, and the loop
-    // carries on with the others.
-    void run() {
-        for (;;) {
-            try {
-                ioc_.run();
-                return;
-            } catch (const std::exception &e) {
-                log(LogLevel::error, kLog, std::string("a connection failed (") + e.what() + "); the others carry on");
-            } catch (...) {
-                log(LogLevel::error, kLog, "a connection failed (an unknown exception); the others carry on");
-            }
-        }
-    }
+    // An exception that escapes a handler closes only its connection.
+    void run() { run_io_loop(ioc_, kLog, "a connection"); }
 
     void accept() {
         acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "log.hpp"
+#include "slack/io_loop.hpp"
 #include "slack/tls.hpp"
 
 namespace dlpd::slack {
@@ -116,18 +117,7 @@ public:
     // The io thread. What escapes a handler is logged and the loop carries
     // on: the connection it belonged to fails its next step or its idle
     // timeout, and is replaced.
-    void run() {
-        for (;;) {
-            try {
-                ioc_.run();
-                return;
-            } catch (const std::exception &e) {
-                log(LogLevel::error, kLog, std::string("a Socket Mode handler failed (") + e.what() + "); carrying on");
-            } catch (...) {
-                log(LogLevel::error, kLog, "a Socket Mode handler failed (an unknown exception); carrying on");
-            }
-        }
-    }
+    void run() { run_io_loop(ioc_, kLog, "a Socket Mode handler"); }
 
     // --- called on the io thread by sessions.
     void on_open(Session &session) {

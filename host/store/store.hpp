@@ -31,8 +31,8 @@ struct StoreOptions {
     int connect_timeout_seconds = 5;
     // Keep the full text of a message with its incident, always sealed
     // (AES-256-GCM): with DLPD_ENCRYPTION_KEY when that is set, else with the
-    // key in key_file, created there at the first incident. With neither, the
-    // text is not kept.
+    // key in key_file, created there when first needed (an event's payload
+    // or an incident). With neither, the text is not kept.
     bool store_message_text = true;
     std::filesystem::path key_file;
 };

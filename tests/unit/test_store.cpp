@@ -239,7 +239,7 @@ TEST_CASE("by default message text is sealed with a key file dlpd creates, mode 
     options.key_file = db.dir.path() / "dlpd.key";
     auto store = db.open(options);
     store->migrate();
-    CHECK_FALSE(std::filesystem::exists(options.key_file));  // made at the first incident, not before
+    CHECK_FALSE(std::filesystem::exists(options.key_file));  // made when first needed (here the first incident), not at open
     IncidentInput in;
     in.rule = "card_visa";
     in.match = "4111 1111 1111 1111";
