@@ -34,6 +34,27 @@ std::string joined_lines(const std::vector<std::string> &lines) {
     return out;
 }
 
+// "luhn, entropy:3.5" → {"luhn", "entropy:3.5"}: commas or whitespace separate.
+std::vector<std::string> words_of(const std::string &text) {
+    std::vector<std::string> out;
+    std::string word;
+    for (char c : text + ",") {
+        if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (!word.empty()) out.push_back(word);
+            word.clear();
+        } else {
+            word.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string comma_joined(const std::vector<std::string> &words) {
+    std::string out;
+    for (const auto &w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
 bool valid_rule_name(const std::string &name) {
     return !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
@@ -45,8 +66,17 @@ Rule rule_from_form(const AdminRequest &r, bool is_new) {
     rule.name = is_new ? r.field("name") : r.param("name");
     rule.regex = r.field("regex");
     rule.detector = r.field("detector").empty() ? "regex" : r.field("detector");
-    rule.validators = r.fields("validators");
+    for (const auto &field : r.fields("validators"))
+        for (auto &w : words_of(field)) rule.validators.push_back(std::move(w));
     rule.severity = r.field("severity");
+    rule.confidence = r.field("confidence").empty() ? "medium" : r.field("confidence");
+    rule.context = lines_of(r.field("context"));
+    const std::string window = r.field("context_window");
+    rule.context_window = window.empty() || window.size() > 5 || window.find_first_not_of("0123456789") != std::string::npos
+                              ? (window.empty() ? 64u : 0u)
+                              : static_cast<uint32_t>(std::stoul(window));
+    rule.context_required = r.field("context_required") == "yes";
+    rule.allow = lines_of(r.field("allow"));
     rule.description = r.field("description");
     rule.enabled = r.field("enabled") == "yes";
     rule.examples_match = lines_of(r.field("examples_match"));
@@ -57,6 +87,9 @@ Rule rule_from_form(const AdminRequest &r, bool is_new) {
 // Where a problem belongs on the form.
 std::string field_of(const RuleProblem &p) {
     if (p.message.starts_with("validator")) return "validators";
+    if (p.message.starts_with("context")) return "context";
+    if (p.message.starts_with("allow")) return "allow";
+    if (p.message.starts_with("confidence")) return "confidence";
     if (p.message.starts_with("detector")) return "detector";
     if (p.message.starts_with("examples")) return "examples";
     return "regex";
@@ -136,20 +169,45 @@ std::string render_form(const AdminRequest &r, const AdminContext &context, cons
     std::string severities = "<select id=\"severity\" name=\"severity\">";
     for (const char *s : kSeverities) severities += html::option(s, s, rule.severity == s);
     body += field_block("severity", "Severity", severities + "</select>", "", error("severity"));
+    std::string confidences = "<select id=\"confidence\" name=\"confidence\">";
+    for (const char *c : kConfidences) confidences += html::option(c, c, rule.confidence == c);
+    body += field_block("confidence", "Base confidence", confidences + "</select>",
+                        "One level higher when a checksum validator confirms a match, one more when a context word "
+                        "is near it. The policy may act only from a confidence up.",
+                        error("confidence"));
     std::string detectors = "<select id=\"detector\" name=\"detector\">";
-    std::string validators;
+    std::string available;
     for (const auto &p : context.services.registry.loaded()) {
         if (p->detector != nullptr) detectors += html::option(p->name, p->name, rule.detector == p->name);
-        if (p->validator != nullptr) {
-            const bool on = std::find(rule.validators.begin(), rule.validators.end(), p->validator_name) != rule.validators.end();
-            validators += "<label><input type=\"checkbox\" name=\"validators\" value=\"" + html::escape(p->validator_name) +
-                          "\"" + (on ? " checked" : "") + "> " + html::escape(p->validator_name) + "</label> ";
-        }
+        for (const auto &v : p->validators)
+            available += std::string(available.empty() ? "" : ", ") + "<code>" + html::escape(v.name) + "</code>" +
+                         ((v.flags & DLPD_VALIDATOR_CHECKSUM) != 0 ? " (checksum)" : "");
     }
     body += field_block("detector", "Detector", detectors + "</select>", "", error("detector"));
     body += field_block("validators", "Validators",
-                        validators.empty() ? "<span class=\"muted\">No validator plugin is loaded.</span>" : validators,
-                        "Every candidate must be confirmed by each validator ticked.", error("validators"));
+                        "<input type=\"text\" id=\"validators\" name=\"validators\" class=\"mono\" value=\"" +
+                            html::escape(comma_joined(rule.validators)) + "\">",
+                        "Comma-separated; an argument after a colon (<code>entropy:3.5</code>). Every candidate must "
+                        "be confirmed by each. Loaded: " +
+                            (available.empty() ? std::string("none") : available) + ".",
+                        error("validators"));
+    body += field_block("context", "Context words",
+                        "<textarea id=\"context\" name=\"context\" class=\"mono\">" +
+                            html::escape(joined_lines(rule.context)) + "</textarea>",
+                        "One word or phrase per line, case-insensitive, looked for around each match.", error("context"));
+    body += field_block("context_window", "Context window (bytes)",
+                        "<input type=\"number\" id=\"context_window\" name=\"context_window\" min=\"1\" max=\"" +
+                            std::to_string(kMaxContextWindow) + "\" value=\"" + std::to_string(rule.context_window) +
+                            "\">",
+                        "How far before and after the match to look.", "");
+    body += "<div class=\"field\"><label><input type=\"checkbox\" name=\"context_required\" value=\"yes\"" +
+            std::string(rule.context_required ? " checked" : "") +
+            "> Only report a match with a context word near it</label></div>";
+    body += field_block("allow", "Allow patterns",
+                        "<textarea id=\"allow\" name=\"allow\" class=\"mono\">" +
+                            html::escape(joined_lines(rule.allow)) + "</textarea>",
+                        "One RE2 pattern per line: a match whose sensitive part any of them finds is not reported.",
+                        error("allow"));
     body += field_block("description", "Description",
                         "<input type=\"text\" id=\"description\" name=\"description\" value=\"" +
                             html::escape(rule.description) + "\">",

@@ -65,8 +65,14 @@ std::vector<std::string> LoadedPlugin::roles() const {
     std::vector<std::string> out;
     if (detector != nullptr) out.emplace_back("detector");
     if (extractor != nullptr) out.emplace_back("extractor");
-    if (validator != nullptr) out.emplace_back("validator:" + validator_name);
+    for (const auto &v : validators) out.emplace_back("validator:" + v.name);
     return out;
+}
+
+const LoadedPlugin::ValidatorRole *LoadedPlugin::find_validator(std::string_view wanted) const {
+    for (const auto &v : validators)
+        if (v.name == wanted) return &v;
+    return nullptr;
 }
 
 namespace {
@@ -273,20 +279,39 @@ const LoadedPlugin *PluginRegistry::load_file(const std::filesystem::path &file)
         if (plugin->extractor != nullptr)
             require(DLPD_HAS_MEMBER(dlpd_extractor, plugin->extractor, extract) && plugin->extractor->extract,
                     "invalid " DLPD_EXT_EXTRACTOR " table (too small or a NULL function)");
-        plugin->validator = role_table<dlpd_validator>(d, DLPD_EXT_VALIDATOR);
-        if (plugin->validator != nullptr) {
-            require(DLPD_HAS_MEMBER(dlpd_validator, plugin->validator, validate) && plugin->validator->validate &&
-                        plugin->validator->name != nullptr && *plugin->validator->name != '\0',
-                    "invalid " DLPD_EXT_VALIDATOR " table (too small, no name or a NULL function)");
-            plugin->validator_name = plugin->validator->name;
+        auto add_validator = [&](const dlpd_validator *v, const std::string &where) {
+            require(v != nullptr && v->struct_size >= offsetof(dlpd_validator, validate) + sizeof v->validate &&
+                        v->validate && v->name != nullptr && *v->name != '\0',
+                    "invalid " + where + " table (too small, no name or a NULL function)");
+            LoadedPlugin::ValidatorRole role;
+            role.name = v->name;
+            require(role.name.size() <= 64 && role.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                                                  std::string::npos,
+                    "validator name '" + role.name.substr(0, 64) + "' is not [a-z0-9_]+ (at most 64)");
+            role.table = v;
+            if (DLPD_HAS_MEMBER(dlpd_validator, v, flags)) role.flags = v->flags;
+            role.takes_args = DLPD_HAS_MEMBER(dlpd_validator, v, validate_args) && v->check_args != nullptr &&
+                              v->validate_args != nullptr;
+            for (const auto &mine : plugin->validators)
+                if (mine.name == role.name) throw Refusal("validator name " + role.name + " is offered twice");
             for (const auto &other : loaded_)
-                if (other->validator_name == plugin->validator_name)
-                    throw Refusal("duplicate validator name " + plugin->validator_name + ", already provided by " +
+                if (other->find_validator(role.name) != nullptr)
+                    throw Refusal("duplicate validator name " + role.name + ", already provided by " +
                                   other->file.string());
+            plugin->validators.push_back(std::move(role));
+        };
+        if (const auto *v = role_table<dlpd_validator>(d, DLPD_EXT_VALIDATOR)) add_validator(v, DLPD_EXT_VALIDATOR);
+        if (const auto *set = role_table<dlpd_validator_set>(d, DLPD_EXT_VALIDATOR_SET)) {
+            require(DLPD_HAS_MEMBER(dlpd_validator_set, set, validators) && (set->count == 0 || set->validators),
+                    "invalid " DLPD_EXT_VALIDATOR_SET " table (too small or no validators)");
+            require(set->count <= 4096, DLPD_EXT_VALIDATOR_SET " lists more than 4096 validators");
+            for (uint64_t i = 0; i < set->count; ++i)
+                add_validator(set->validators[i],
+                              std::string(DLPD_EXT_VALIDATOR_SET) + " entry " + std::to_string(i));
         }
-        require(plugin->detector || plugin->extractor || plugin->validator,
-                "the plugin fills no role (no " DLPD_EXT_DETECTOR ", " DLPD_EXT_EXTRACTOR " or " DLPD_EXT_VALIDATOR
-                " extension)");
+        require(plugin->detector || plugin->extractor || !plugin->validators.empty(),
+                "the plugin fills no role (no " DLPD_EXT_DETECTOR ", " DLPD_EXT_EXTRACTOR ", " DLPD_EXT_VALIDATOR
+                " or " DLPD_EXT_VALIDATOR_SET " extension)");
     } catch (const Refusal &r) {
         refused_.push_back(RefusedPlugin{file, r.what()});
         log(LogLevel::error, "plugins", "refused " + file.string() + ": " + r.what());

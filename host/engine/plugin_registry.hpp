@@ -51,8 +51,16 @@ public:
     // Role tables, NULL for roles the plugin does not fill.
     const dlpd_detector *detector = nullptr;
     const dlpd_extractor *extractor = nullptr;
-    const dlpd_validator *validator = nullptr;
-    std::string validator_name;
+    // Every validator the plugin offers: its DLPD_EXT_VALIDATOR table, then
+    // each entry of its DLPD_EXT_VALIDATOR_SET, in order.
+    struct ValidatorRole {
+        std::string name;
+        const dlpd_validator *table = nullptr;
+        uint32_t flags = 0;           // DLPD_VALIDATOR_*; 0 for an ABI 1.0 table
+        bool takes_args = false;      // has check_args and validate_args
+    };
+    std::vector<ValidatorRole> validators;
+    const ValidatorRole *find_validator(std::string_view name) const;
 
     // The host service table handed to this plugin.
     const dlpd_host *host_table() const;

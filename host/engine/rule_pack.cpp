@@ -51,6 +51,14 @@ public:
         }
     }
 
+    void boolean(const YAML::Node &node, const std::string &rule, const std::string &key, bool &out) {
+        std::string v;
+        if (!scalar(node, rule, key, v)) return;
+        if (v == "true") out = true;
+        else if (v == "false") out = false;
+        else problem(node, rule, "'" + key + "' must be true or false");
+    }
+
     Rule rule(const YAML::Node &node) {
         Rule r;
         r.origin = at(source_, node);
@@ -60,34 +68,43 @@ public:
         }
         if (node["name"]) scalar(node["name"], "", "name", r.name);
         if (r.name.empty()) problem(node, "", "rule has no 'name'");
-        static const std::set<std::string> known = {"name",     "regex",       "detector", "validators",
-                                                    "severity", "description", "enabled",  "examples"};
+        static const std::set<std::string> known = {
+            "name",    "regex",          "detector",         "validators", "severity", "confidence",
+            "context", "context_window", "context_required", "allow",      "description", "enabled",
+            "examples"};
         for (const auto &kv : node) {
             const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
             if (known.count(key) == 0) {
                 problem(kv.first, r.name,
-                        "unknown key '" + key + "' (known: name, regex, detector, validators, severity, "
-                                                "description, enabled, examples)");
+                        "unknown key '" + key + "' (known: name, regex, detector, validators, severity, confidence, "
+                                                "context, context_window, context_required, allow, description, "
+                                                "enabled, examples)");
             }
         }
         if (node["regex"]) scalar(node["regex"], r.name, "regex", r.regex);
         if (r.regex.empty()) problem(node, r.name, "rule has no 'regex'");
         if (node["detector"]) scalar(node["detector"], r.name, "detector", r.detector);
         if (node["validators"]) string_list(node["validators"], r.name, "validators", r.validators);
-        if (node["severity"]) {
-            scalar(node["severity"], r.name, "severity", r.severity);
-            if (std::find(std::begin(kSeverities), std::end(kSeverities), r.severity) == std::end(kSeverities))
-                problem(node["severity"], r.name,
-                        "severity '" + r.severity + "' is not one of low, medium, high, critical");
-        }
-        if (node["description"]) scalar(node["description"], r.name, "description", r.description);
-        if (node["enabled"]) {
+        if (node["severity"]) scalar(node["severity"], r.name, "severity", r.severity);
+        if (node["confidence"]) scalar(node["confidence"], r.name, "confidence", r.confidence);
+        if (node["context"]) string_list(node["context"], r.name, "context", r.context);
+        if (node["context_window"]) {
             std::string v;
-            if (scalar(node["enabled"], r.name, "enabled", v)) {
-                if (v == "true") r.enabled = true;
-                else if (v == "false") r.enabled = false;
-                else problem(node["enabled"], r.name, "'enabled' must be true or false");
+            if (scalar(node["context_window"], r.name, "context_window", v)) {
+                if (v.empty() || v.size() > 5 || v.find_first_not_of("0123456789") != std::string::npos)
+                    problem(node["context_window"], r.name, "'context_window' must be a number of bytes");
+                else r.context_window = static_cast<uint32_t>(std::stoul(v));
             }
+        }
+        if (node["context_required"]) boolean(node["context_required"], r.name, "context_required", r.context_required);
+        if (node["allow"]) string_list(node["allow"], r.name, "allow", r.allow);
+        if (node["description"]) scalar(node["description"], r.name, "description", r.description);
+        if (node["enabled"]) boolean(node["enabled"], r.name, "enabled", r.enabled);
+        // Each problem at the line of the key it is about ("severity '...'").
+        for (const std::string &p : rule_shape_problems(r)) {
+            const std::string key = p.substr(0, p.find_first_of(" ["));
+            const YAML::Node at_key = node.IsMap() && !key.empty() ? node[key] : YAML::Node();
+            problem(at_key ? at_key : node, r.name, p);
         }
         if (const YAML::Node ex = node["examples"]) {
             if (!ex.IsMap()) {
@@ -115,39 +132,132 @@ private:
 RulePackError::RulePackError(std::vector<std::string> problems)
     : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
 
-std::vector<Rule> parse_rule_pack(const std::string &yaml_text, const std::string &source_name) {
+std::vector<std::string> rule_shape_problems(const Rule &r) {
+    std::vector<std::string> out;
+    const std::string who;
+    if (std::find(std::begin(kSeverities), std::end(kSeverities), r.severity) == std::end(kSeverities))
+        out.push_back(who + "severity '" + r.severity + "' is not one of low, medium, high, critical");
+    if (std::find(std::begin(kConfidences), std::end(kConfidences), r.confidence) == std::end(kConfidences))
+        out.push_back(who + "confidence '" + r.confidence + "' is not one of low, medium, high");
+    if (r.context.size() > kMaxContextWords)
+        out.push_back(who + "context has " + std::to_string(r.context.size()) + " words; at most " +
+                      std::to_string(kMaxContextWords));
+    for (const auto &w : r.context)
+        if (w.empty() || w.size() > kMaxContextWordBytes)
+            out.push_back(who + "context words are 1 to " + std::to_string(kMaxContextWordBytes) + " bytes");
+    if (r.context_window == 0 || r.context_window > kMaxContextWindow)
+        out.push_back(who + "context_window must be 1 to " + std::to_string(kMaxContextWindow) + " bytes");
+    if (r.context_required && r.context.empty())
+        out.push_back(who + "context_required needs context words");
+    if (r.allow.size() > kMaxAllowPatterns)
+        out.push_back(who + "allow has " + std::to_string(r.allow.size()) + " patterns; at most " +
+                      std::to_string(kMaxAllowPatterns));
+    for (const auto &a : r.allow)
+        if (a.empty() || a.size() > kMaxAllowPatternBytes)
+            out.push_back(who + "allow patterns are 1 to " + std::to_string(kMaxAllowPatternBytes) + " bytes");
+    for (const auto &v : r.validators)
+        if (v.empty() || v.front() == ':') out.push_back(who + "a validator has no name");
+    return out;
+}
+
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+
+void read_pack(const std::string &yaml_text, const std::string &source_name, const std::filesystem::path &base_dir,
+               int depth, std::vector<std::string> &stack, RulePack &pack, std::vector<std::string> &problems) {
     YAML::Node root;
     try {
         root = YAML::Load(yaml_text);
     } catch (const YAML::Exception &e) {
-        throw RulePackError({source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                             std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg});
+        problems.push_back(source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
+                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+        return;
     }
-    std::vector<std::string> problems;
     YAML::Node list = root;
+    std::vector<std::pair<YAML::Node, bool>> switches;  // enable (true) / disable (false) lists
     if (root.IsMap()) {
+        static const std::set<std::string> known = {"include", "rules", "enable", "disable", "allowlist"};
         for (const auto &kv : root) {
             const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-            if (key != "rules")
-                problems.push_back(at(source_name, kv.first) + ": unknown key '" + key + "' (a pack has 'rules')");
+            if (known.count(key) == 0)
+                problems.push_back(at(source_name, kv.first) + ": unknown key '" + key +
+                                   "' (a pack has include, rules, enable, disable, allowlist)");
         }
+        Reader reader(source_name, problems);
+        if (const YAML::Node inc = root["include"]) {
+            std::vector<std::string> files;
+            reader.string_list(inc, "", "include", files);
+            for (const auto &f : files) {
+                if (base_dir.empty()) {
+                    problems.push_back(at(source_name, inc) + ": include '" + f +
+                                       "' cannot be resolved here (the pack has no folder)");
+                    continue;
+                }
+                const std::filesystem::path file = (base_dir / f).lexically_normal();
+                if (depth >= kMaxIncludeDepth ||
+                    std::find(stack.begin(), stack.end(), file.string()) != stack.end()) {
+                    problems.push_back(at(source_name, inc) + ": include '" + f +
+                                       "' makes a cycle or nests deeper than " + std::to_string(kMaxIncludeDepth));
+                    continue;
+                }
+                std::ifstream in(file, std::ios::binary);
+                if (!in) {
+                    problems.push_back(at(source_name, inc) + ": cannot read the included pack " + file.string());
+                    continue;
+                }
+                std::stringstream ss;
+                ss << in.rdbuf();
+                stack.push_back(file.string());
+                read_pack(ss.str(), file.string(), file.parent_path(), depth + 1, stack, pack, problems);
+                stack.pop_back();
+            }
+        }
+        if (const YAML::Node a = root["allowlist"]) reader.string_list(a, "", "allowlist", pack.allowlist);
+        if (root["enable"]) switches.emplace_back(root["enable"], true);
+        if (root["disable"]) switches.emplace_back(root["disable"], false);
         list = root["rules"];
+        if (!list) list = YAML::Node(YAML::NodeType::Sequence);
     }
-    if (!list || !list.IsSequence()) {
+    if (!list.IsSequence()) {
         problems.push_back(source_name + ": a rule pack is a list of rules, or a mapping with a 'rules' list");
-        throw RulePackError(problems);
+        return;
     }
     Reader reader(source_name, problems);
-    std::vector<Rule> rules;
-    std::set<std::string> names;
     for (const auto &node : list) {
         Rule r = reader.rule(node);
-        if (!r.name.empty() && !names.insert(r.name).second)
-            reader.problem(node, r.name, "duplicate rule name");
-        rules.push_back(std::move(r));
+        for (const Rule &other : pack.rules)
+            if (!r.name.empty() && other.name == r.name)
+                reader.problem(node, r.name, "duplicate rule name (also at " + other.origin + ")");
+        pack.rules.push_back(std::move(r));
     }
+    for (const auto &[node, on] : switches) {
+        std::vector<std::string> names;
+        reader.string_list(node, "", on ? "enable" : "disable", names);
+        for (const auto &name : names) {
+            auto it = std::find_if(pack.rules.begin(), pack.rules.end(), [&](const Rule &r) { return r.name == name; });
+            if (it == pack.rules.end())
+                problems.push_back(at(source_name, node) + ": " + (on ? "enable" : "disable") + " names rule '" + name +
+                                   "', which no pack here defines");
+            else it->enabled = on;
+        }
+    }
+}
+
+}  // namespace
+
+RulePack parse_pack(const std::string &yaml_text, const std::string &source_name,
+                    const std::filesystem::path &base_dir) {
+    RulePack pack;
+    std::vector<std::string> problems;
+    std::vector<std::string> stack{source_name};
+    read_pack(yaml_text, source_name, base_dir, 0, stack, pack, problems);
     if (!problems.empty()) throw RulePackError(problems);
-    return rules;
+    return pack;
+}
+
+std::vector<Rule> parse_rule_pack(const std::string &yaml_text, const std::string &source_name) {
+    return parse_pack(yaml_text, source_name).rules;
 }
 
 std::string write_rule_pack(const std::vector<Rule> &rules) {
@@ -161,6 +271,15 @@ std::string write_rule_pack(const std::vector<Rule> &rules) {
         if (!r.validators.empty())
             out << YAML::Key << "validators" << YAML::Value << YAML::Flow << r.validators;
         out << YAML::Key << "severity" << YAML::Value << r.severity;
+        if (r.confidence != "medium") out << YAML::Key << "confidence" << YAML::Value << r.confidence;
+        if (!r.context.empty()) out << YAML::Key << "context" << YAML::Value << YAML::Flow << r.context;
+        if (r.context_window != 64) out << YAML::Key << "context_window" << YAML::Value << r.context_window;
+        if (r.context_required) out << YAML::Key << "context_required" << YAML::Value << true;
+        if (!r.allow.empty()) {
+            out << YAML::Key << "allow" << YAML::Value << YAML::BeginSeq;
+            for (const auto &a : r.allow) out << YAML::SingleQuoted << a;
+            out << YAML::EndSeq;
+        }
         if (!r.description.empty()) out << YAML::Key << "description" << YAML::Value << r.description;
         out << YAML::Key << "enabled" << YAML::Value << r.enabled;
         if (!r.examples_match.empty() || !r.examples_no_match.empty()) {
@@ -175,12 +294,15 @@ std::string write_rule_pack(const std::vector<Rule> &rules) {
     return std::string("# dlpd rule pack, written by 'dlpd patterns export'\n") + out.c_str() + "\n";
 }
 
-std::vector<Rule> load_rule_pack(const std::filesystem::path &file) {
+RulePack load_pack(const std::filesystem::path &file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw RulePackError({file.string() + ": cannot read the rule pack"});
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse_rule_pack(ss.str(), file.string());
+    const std::filesystem::path normal = file.lexically_normal();
+    return parse_pack(ss.str(), normal.string(), normal.has_parent_path() ? normal.parent_path() : ".");
 }
+
+std::vector<Rule> load_rule_pack(const std::filesystem::path &file) { return load_pack(file).rules; }
 
 }  // namespace dlpd

@@ -1,17 +1,15 @@
 #include "engine/scan_engine.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
-namespace dlpd {
+#include "engine/fingerprint.hpp"
+#include "engine/rule_meta.hpp"
 
-// What a rule needs at scan time, resolved once per rule set.
-struct RuleMeta {
-    std::string severity;
-    std::vector<std::string> validator_names;
-    std::vector<const PluginInstance *> validators;
-};
+namespace dlpd {
 
 // The rules in force and the plugin instances to use. Immutable once
 // published; scans hold a reference for their whole duration.
@@ -19,7 +17,8 @@ struct ScanEngine::Snapshot {
     std::unordered_map<std::string, RuleMeta> rules;
     std::vector<const PluginInstance *> detectors;
     std::vector<const PluginInstance *> extractors;
-    std::map<std::string, const PluginInstance *> validators;  // by validator name
+    // By validator name.
+    ValidatorsByName validators;
 };
 
 namespace {
@@ -140,9 +139,10 @@ bool looks_like_text(std::string_view data) {
 // One scan of one item; carries the snapshot and the result.
 class ScanEngine::Pipeline {
 public:
-    Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out, uint64_t deadline_ns = 0)
+    Pipeline(const Snapshot &snapshot, const EngineLimits &limits, ScanResult &out, uint64_t deadline_ns = 0,
+             const ValueAllowlist *allowlist = nullptr)
         : snap_(snapshot), limits_(limits), out_(out), extract_budget_(limits.max_extracted_bytes),
-          deadline_ns_(deadline_ns) {}
+          deadline_ns_(deadline_ns), allowlist_(allowlist) {}
 
     void item(std::string_view data, std::string_view path, uint32_t depth, std::string_view mime_hint = {}) {
         if (data.size() > limits_.max_item_bytes) {
@@ -261,30 +261,43 @@ private:
         // A detector may bring rules of its own (configured in the plugin,
         // not pushed by the host): those have no validators and the default
         // severity.
-        static const RuleMeta kDetectorOwnRule{"medium", {}, {}};
+        static const RuleMeta kDetectorOwnRule{};
         auto it = snap_.rules.find(f.rule);
         const RuleMeta &meta = it == snap_.rules.end() ? kDetectorOwnRule : it->second;
         const std::string_view candidate = text.substr(f.start, f.end - f.start);
-        for (size_t i = 0; i < meta.validators.size(); ++i) {
-            const PluginInstance *v = meta.validators[i];
-            const LoadedPlugin &p = v->plugin();
+        bool checksum = false;
+        for (const ValidatorUse &v : meta.validators) {
+            const LoadedPlugin &p = v.instance->plugin();
             int32_t verdict = DLPD_INVALID;
             int32_t status = call_plugin(p, "validate", [&] {
-                return p.validator->validate(v->raw(), to_dlpd_str(candidate), &verdict);
+                return v.role->takes_args
+                           ? v.role->table->validate_args(v.instance->raw(), to_dlpd_str(candidate),
+                                                          to_dlpd_str(v.args), &verdict)
+                           : v.role->table->validate(v.instance->raw(), to_dlpd_str(candidate), &verdict);
             });
             if (status != DLPD_OK) {
                 diagnostic(path, p.name, LogLevel::warning, status, f.rule,
-                           "validator " + meta.validator_names[i] + " failed with " + status_name(status) +
+                           "validator " + v.name + " failed with " + status_name(status) +
                                "; the finding is kept unconfirmed");
                 continue;
             }
             if (verdict != DLPD_VALID) return;
+            if ((v.role->flags & DLPD_VALIDATOR_CHECKSUM) != 0) checksum = true;
+        }
+        for (const auto &re : meta.allow)
+            if (RE2::PartialMatch(re2::StringPiece(candidate.data(), candidate.size()), *re)) return;
+        const bool context = !meta.context.empty() && context_near(text, f.start, f.end, meta);
+        if (meta.context_required && !context) return;
+        if (allowlist_ != nullptr && allowlist_->contains(candidate)) {
+            ++out_.allowlisted;
+            return;
         }
         Finding out;
         out.path = std::string(path);
         out.rule = f.rule;
         out.detector = detector;
-        out.severity = meta.severity;
+        out.severity = meta.severity.empty() ? "medium" : meta.severity;
+        out.confidence = kConfidences[std::min(2, meta.base_confidence + (checksum ? 1 : 0) + (context ? 1 : 0))];
         out.start = f.start;
         out.end = f.end;
         out.match = std::string(candidate);
@@ -321,6 +334,7 @@ private:
     uint64_t extract_budget_;   // bytes extractors may still produce for this item
     bool budget_reported_ = false;
     uint64_t deadline_ns_;      // 0: none
+    const ValueAllowlist *allowlist_;  // NULL: none (rule examples)
 };
 
 ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings,
@@ -339,7 +353,7 @@ ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, Plu
         }
         if (plugin->detector != nullptr) snap->detectors.push_back(instance.get());
         if (plugin->extractor != nullptr) snap->extractors.push_back(instance.get());
-        if (plugin->validator != nullptr) snap->validators[plugin->validator_name] = instance.get();
+        for (const auto &role : plugin->validators) snap->validators[role.name] = {instance.get(), &role};
         instances_.push_back(std::move(instance));
     }
     for (const auto &name : settings) {
@@ -371,9 +385,7 @@ std::vector<RuleProblem> ScanEngine::check_rule(const Rule &rule) const {
         if (status != DLPD_OK && diags.messages.empty())
             problems.push_back({rule.name, "rejected by " + p.name + " with " + status_name(status), -1});
     }
-    for (const auto &v : rule.validators)
-        if (snap->validators.count(v) == 0)
-            problems.push_back({rule.name, "validator '" + v + "' is not loaded (no plugin provides it)", -1});
+    resolve_rule(snap->validators, rule, problems);
     return problems;
 }
 
@@ -394,18 +406,7 @@ std::vector<RuleProblem> ScanEngine::set_rules(const std::vector<Rule> &rules) {
             problems.push_back({rule.name, "detector '" + rule.detector + "' is not loaded", -1});
             continue;
         }
-        RuleMeta meta;
-        meta.severity = rule.severity;
-        for (const auto &v : rule.validators) {
-            auto it = old_snap->validators.find(v);
-            if (it == old_snap->validators.end()) {
-                problems.push_back({rule.name, "validator '" + v + "' is not loaded (no plugin provides it)", -1});
-                continue;
-            }
-            meta.validator_names.push_back(v);
-            meta.validators.push_back(it->second);
-        }
-        next->rules[rule.name] = std::move(meta);
+        next->rules[rule.name] = resolve_rule(old_snap->validators, rule, problems);
         by_detector[detector].push_back(&rule);
     }
     if (!problems.empty()) return problems;
@@ -467,7 +468,9 @@ std::vector<RuleProblem> ScanEngine::check_examples(const std::vector<Rule> &rul
     for (const Rule &rule : rules) {
         if (!rule.enabled) continue;
         auto fires = [&](const std::string &text) {
-            ScanResult r = scan_text(text, "example");
+            // The value allowlist is the installation's, not the rule's:
+            // examples are checked without it.
+            ScanResult r = scan_text_with(text, "example", false);
             return std::any_of(r.findings.begin(), r.findings.end(),
                                [&](const Finding &f) { return f.rule == rule.name; });
         };
@@ -481,20 +484,30 @@ std::vector<RuleProblem> ScanEngine::check_examples(const std::vector<Rule> &rul
     return problems;
 }
 
+void ScanEngine::set_value_allowlist(std::shared_ptr<const ValueAllowlist> allowlist) {
+    allowlist_.store(std::move(allowlist));
+}
+
 ScanResult ScanEngine::scan(std::string_view data, std::string_view name) const {
     ScanResult result;
     auto snap = snapshot_.load();
+    auto allowlist = allowlist_.load();
     const uint64_t deadline =
         limits_.max_item_seconds == 0 ? 0 : now_ns() + uint64_t{limits_.max_item_seconds} * 1000000000u;
-    Pipeline pipeline(*snap, limits_, result, deadline);
+    Pipeline pipeline(*snap, limits_, result, deadline, allowlist.get());
     pipeline.item(data, name, 0);
     return result;
 }
 
 ScanResult ScanEngine::scan_text(std::string_view text, std::string_view name) const {
+    return scan_text_with(text, name, true);
+}
+
+ScanResult ScanEngine::scan_text_with(std::string_view text, std::string_view name, bool use_allowlist) const {
     ScanResult result;
     auto snap = snapshot_.load();
-    Pipeline pipeline(*snap, limits_, result);
+    auto allowlist = use_allowlist ? allowlist_.load() : nullptr;
+    Pipeline pipeline(*snap, limits_, result, 0, allowlist.get());
     pipeline.text(text, name);
     return result;
 }

@@ -19,6 +19,7 @@
 
 #include "log.hpp"
 #include "engine/plugin_instance.hpp"
+#include "engine/fingerprint.hpp"
 #include "engine/rule_pack.hpp"
 
 namespace dlpd {
@@ -43,6 +44,7 @@ struct Finding {
     std::string rule;
     std::string detector;   // plugin name
     std::string severity;
+    std::string confidence = "medium";  // low|medium|high: the rule's, raised by checksums and context
     uint64_t start = 0;     // sensitive part, byte offsets in the extracted text
     uint64_t end = 0;
     uint64_t line = 0;      // 1-based line of start
@@ -63,6 +65,7 @@ struct Diagnostic {
 struct ScanResult {
     std::vector<Finding> findings;
     std::vector<Diagnostic> diagnostics;
+    uint64_t allowlisted = 0;  // confirmed findings dropped because their value is on the allowlist
 };
 
 // A problem with a rule, as reported by the engine or a plugin.
@@ -105,15 +108,21 @@ public:
     // detectors only, no extractors and no binary check.
     ScanResult scan_text(std::string_view text, std::string_view name) const;
 
+    // Values never reported again (by fingerprint); applies to scans that
+    // start afterwards. NULL: none.
+    void set_value_allowlist(std::shared_ptr<const ValueAllowlist> allowlist);
+
     struct Snapshot;
 
 private:
+    ScanResult scan_text_with(std::string_view text, std::string_view name, bool use_allowlist) const;
     class Pipeline;
     const PluginRegistry &registry_;
     EngineLimits limits_;
     std::vector<std::unique_ptr<PluginInstance>> instances_;
     std::vector<std::string> startup_problems_;
     std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+    std::atomic<std::shared_ptr<const ValueAllowlist>> allowlist_;
     // Serialises set_rules() and remembers what each detector holds, so a
     // failed replacement can be rolled back.
     std::mutex set_rules_mutex_;

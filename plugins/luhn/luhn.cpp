@@ -12,6 +12,7 @@ public:
     static constexpr dlpd::sdk::PluginInfo info{"org.dlpd.luhn", "luhn", "1.0.0",
                                                 "Luhn checksum validator for payment card numbers", "dlpd"};
     static constexpr const char *validator_name = "luhn";
+    static constexpr uint32_t validator_flags = DLPD_VALIDATOR_CHECKSUM;
 
     Luhn(const dlpd::sdk::Host &, const dlpd::sdk::Config &) {}
 

@@ -151,8 +151,9 @@ int main(int argc, char **argv) {
             std::cout << "  scan: " << status_name(s) << "\n";
             if (s != DLPD_OK) exit_code = 2;
         }
-        if (p->validator != nullptr) {
+        for (const auto &v : p->validators) {
             std::string_view rest(data);
+            if (p->validators.size() > 1) std::cout << "  validator " << v.name << ":\n";
             while (!rest.empty()) {
                 size_t nl = rest.find('\n');
                 std::string_view line = rest.substr(0, nl);
@@ -160,7 +161,7 @@ int main(int argc, char **argv) {
                 if (line.empty()) continue;
                 int32_t verdict = DLPD_INVALID;
                 int32_t s = call_plugin(*p, "validate", [&] {
-                    return p->validator->validate(instance->raw(), to_dlpd_str(line), &verdict);
+                    return v.table->validate(instance->raw(), to_dlpd_str(line), &verdict);
                 });
                 std::cout << "  " << mask_secret(line) << ": "
                           << (s != DLPD_OK ? status_name(s) : verdict == DLPD_VALID ? "valid" : "invalid") << "\n";

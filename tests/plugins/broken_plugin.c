@@ -2,6 +2,7 @@
  * Exactly one BROKEN_* macro is defined per build (see tests/CMakeLists.txt). */
 #include <dlpd/plugin.h>
 
+#include <stddef.h>
 #include <string.h>
 
 #if defined(BROKEN_NO_ENTRY)
@@ -34,7 +35,10 @@ static int32_t DLPD_ABI validate(dlpd_instance *instance, dlpd_str candidate, in
     *verdict = DLPD_VALID;
     return DLPD_OK;
 }
-static const dlpd_validator validator_table = {sizeof(dlpd_validator), 0, BROKEN_NAME, &validate};
+/* Written as an ABI 1.0 plugin would: its table ends after validate, so the
+ * host must not read flags, check_args or validate_args. */
+static const dlpd_validator validator_table = {(uint32_t)offsetof(dlpd_validator, flags), 0, BROKEN_NAME, &validate,
+                                               0, 0, NULL, NULL};
 
 static const void *DLPD_ABI get_extension(const dlpd_plugin *plugin, const char *id) {
     (void)plugin;

@@ -250,9 +250,9 @@ TEST_CASE("the starter pack loads, its examples pass, and it finds its check fil
 TEST_CASE("dlpd plugins lists loaded plugins and refused ones with the reason", "[cli]") {
     auto r = run(test::dlpd_command() + " plugins");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("regex 1.0.0  ABI 1.0  [detector]") &&
-                          Catch::Contains("luhn 1.0.0  ABI 1.0  [validator:luhn]") && Catch::Contains("refused (0)"));
+    CHECK_THAT(r.out, Catch::Contains("regex 1.0.0  ABI 1.1  [detector]") &&
+                          Catch::Contains("luhn 1.0.0  ABI 1.1  [validator:luhn]") && Catch::Contains("refused (0)"));
     auto broken = run(test::dlpd_command() + " plugins --plugin-dir " + test::quote(test::kBrokenDir.string()));
     CHECK_THAT(broken.out, Catch::Contains("refused (7)") &&
-                               Catch::Contains("abi_major.so: ABI major mismatch: the plugin was built for ABI 2.0"));
+                               Catch::Contains("abi_major.so: ABI major mismatch: the plugin was built for ABI 2.1"));
 }

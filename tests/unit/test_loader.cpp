@@ -43,17 +43,17 @@ TEST_CASE("a shared object without the entry symbol is refused", "[loader]") {
 
 TEST_CASE("a plugin built for another ABI major is refused with both versions", "[loader]") {
     CHECK(refusal_of(kBrokenDir / "abi_major.so") ==
-          "ABI major mismatch: the plugin was built for ABI 2.0, this host implements ABI 1.0");
+          "ABI major mismatch: the plugin was built for ABI 2.1, this host implements ABI 1.1");
 }
 
 TEST_CASE("a plugin whose entry refuses the host's major is refused", "[loader]") {
     CHECK_THAT(refusal_of(kBrokenDir / "entry_refuses_host.so"),
-               Catch::Contains("does not support host ABI 1.0") && Catch::Contains("returned NULL"));
+               Catch::Contains("does not support host ABI 1.1") && Catch::Contains("returned NULL"));
 }
 
 TEST_CASE("a plugin that needs a newer ABI minor is refused", "[loader]") {
     CHECK_THAT(refusal_of(kBrokenDir / "newer_minor.so"),
-               Catch::Contains("needs ABI 1.1") && Catch::Contains("newer than this host's ABI 1.0"));
+               Catch::Contains("needs ABI 1.2") && Catch::Contains("newer than this host's ABI 1.1"));
 }
 
 TEST_CASE("a plugin whose init fails is refused with the status and its own log line", "[loader]") {
@@ -84,7 +84,11 @@ TEST_CASE("a folder with broken plugins still loads the good one", "[loader]") {
     registry.load_directory(tmp.path());
     REQUIRE(registry.loaded().size() == 1);
     CHECK(registry.loaded()[0]->name == "good_validator");
-    CHECK(registry.loaded()[0]->validator_name == "good_validator");
+    REQUIRE(registry.loaded()[0]->validators.size() == 1);
+    // An ABI 1.0 table: no flags, no arguments.
+    CHECK(registry.loaded()[0]->validators[0].name == "good_validator");
+    CHECK(registry.loaded()[0]->validators[0].flags == 0);
+    CHECK_FALSE(registry.loaded()[0]->validators[0].takes_args);
     CHECK(registry.refused().size() == 8);
     for (const auto &r : registry.refused()) {
         INFO(r.file.string() << ": " << r.reason);
@@ -114,8 +118,11 @@ TEST_CASE("the built-in plugins load with their identity, roles and schema", "[l
     CHECK(regex->id == "org.dlpd.regex");
     CHECK(regex->abi_major == DLPD_ABI_MAJOR);
     CHECK(regex->detector != nullptr);
-    CHECK(regex->validator == nullptr);
-    CHECK(luhn->validator_name == "luhn");
+    CHECK(regex->validators.empty());
+    REQUIRE(luhn->validators.size() == 1);
+    CHECK(luhn->validators[0].name == "luhn");
+    CHECK(luhn->validators[0].flags == DLPD_VALIDATOR_CHECKSUM);
+    CHECK(luhn->validators[0].takes_args);
     bool has_max_mem = false;
     for (const auto &k : regex->config_keys)
         if (k.name == "max_mem_mb") has_max_mem = k.type == DLPD_CONFIG_INTEGER && k.has_default;

@@ -89,7 +89,7 @@ extern "C" {
  * or whose minor is newer than its own; a plugin returns NULL from its entry
  * when the host's major differs from the one it was built for. */
 #define DLPD_ABI_MAJOR 1u
-#define DLPD_ABI_MINOR 0u
+#define DLPD_ABI_MINOR 1u
 
 #if defined(_WIN32)
 #define DLPD_EXPORT __declspec(dllexport)
@@ -431,8 +431,17 @@ typedef struct dlpd_extractor {
 #define DLPD_INVALID 0
 #define DLPD_VALID 1
 
+/* dlpd_validator.flags (ABI 1.1). */
+/* A confirmation is structural evidence that the candidate is what the rule
+ * says (a check digit, a checksum, a registry rule): the host raises the
+ * finding's confidence by one level. A validator without it only filters
+ * (entropy, placeholders): a rejection drops the finding, a confirmation
+ * adds nothing. */
+#define DLPD_VALIDATOR_CHECKSUM 1u
+
 /* A validator confirms or rejects one candidate a detector found. Rules name
- * validators (`validators: [luhn]`); the host applies them. */
+ * validators (`validators: [luhn]`), optionally with an argument after a
+ * colon (`validators: ['entropy:3.5']`); the host applies them. */
 typedef struct dlpd_validator {
     uint32_t struct_size;
     uint32_t reserved0;
@@ -443,10 +452,46 @@ typedef struct dlpd_validator {
     /* Sets *verdict to DLPD_VALID or DLPD_INVALID for candidate (the
      * sensitive part of a finding, borrowed for the call). Returns DLPD_OK,
      * or a DLPD_ERR_* when it could not decide (the host then keeps the
-     * finding and reports the failure).
+     * finding and reports the failure). Used for rules that give no argument
+     * when validate_args is absent.
      * [any-thread] */
     int32_t(DLPD_ABI *validate)(dlpd_instance *instance, dlpd_str candidate, int32_t *verdict);
+
+    /* --- ABI 1.1: read only when DLPD_HAS_MEMBER says they are there. --- */
+
+    /* DLPD_VALIDATOR_* flags. */
+    uint32_t flags;
+    uint32_t reserved1;
+
+    /* Checks a rule's argument for this validator (the text after the colon,
+     * borrowed; empty when the rule gives none) without validating anything:
+     * DLPD_OK when validate_args accepts it, DLPD_ERR_BAD_RULE otherwise, with
+     * one diagnostic saying what is wrong. The host calls it when a rule is
+     * checked or installed, never while scanning. A validator without it
+     * takes no argument.
+     * [any-thread] */
+    int32_t(DLPD_ABI *check_args)(dlpd_instance *instance, dlpd_str args, const dlpd_emitter *diagnostics);
+
+    /* As validate, with the rule's argument (checked by check_args before).
+     * The host uses it, when present, for every candidate.
+     * [any-thread] */
+    int32_t(DLPD_ABI *validate_args)(dlpd_instance *instance, dlpd_str candidate, dlpd_str args,
+                                     int32_t *verdict);
 } dlpd_validator;
+
+/* Several validators in one plugin (ABI 1.1): get_extension(
+ * DLPD_EXT_VALIDATOR_SET) returns this table. Each entry is a whole
+ * dlpd_validator with its own name; names are unique among all loaded
+ * plugins. A plugin may offer both this and DLPD_EXT_VALIDATOR. */
+#define DLPD_EXT_VALIDATOR_SET "dlpd.validator_set/1"
+
+typedef struct dlpd_validator_set {
+    uint32_t struct_size;
+    uint32_t reserved0;
+    /* count pointers to validator tables, static, never NULL themselves. */
+    uint64_t count;
+    const dlpd_validator *const *validators;
+} dlpd_validator_set;
 
 /* ------------------------------------------------------------------------ */
 /* The plugin descriptor                                                    */

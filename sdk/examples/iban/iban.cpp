@@ -25,6 +25,7 @@ public:
                                                 "IBAN validator: country, length and ISO 13616 mod-97 check",
                                                 "dlpd SDK example"};
     static constexpr const char *validator_name = "iban";
+    static constexpr uint32_t validator_flags = DLPD_VALIDATOR_CHECKSUM;
     static constexpr dlpd::sdk::ConfigKey config_schema[] = {
         {DLPD_CONFIG_STRING_LIST, "allowed_countries", nullptr,
          "Country codes (GB, DE, ...) whose IBANs are accepted; empty accepts every known country"},

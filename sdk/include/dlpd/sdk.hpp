@@ -12,7 +12,13 @@
 //     };
 //     DLPD_PLUGIN(Luhn)
 //
-// The class derives from one or more of Detector, Extractor and Validator;
+// A plugin with several validators derives from ValidatorSet instead and lists
+// them, with their flags, in `static constexpr dlpd::sdk::ValidatorSpec
+// validators[]`; validate() then gets the index of the one asked for and the
+// rule's argument (`entropy:3.5` gives "3.5").
+//
+// The class derives from one or more of Detector, Extractor, Validator and
+// ValidatorSet;
 // the SDK fills the matching ABI extension tables. Every entry point is a
 // noexcept trampoline that turns an exception into a status code and a
 // diagnostic, so nothing ever unwinds into the host. All descriptor data is
@@ -247,10 +253,34 @@ public:
     virtual int32_t extract(const Request &request, const Emitter &out) = 0;
 };
 
+// One validator. Optional static member: `static constexpr uint32_t
+// validator_flags = DLPD_VALIDATOR_CHECKSUM;` when a confirmation is a check
+// digit or checksum. It takes no argument.
 class Validator {
 public:
     virtual ~Validator() = default;
     virtual bool validate(std::string_view candidate) = 0;
+};
+
+// One entry of a ValidatorSet: the name rules use, and DLPD_VALIDATOR_* flags.
+struct ValidatorSpec {
+    const char *name;
+    uint32_t flags;
+};
+
+// Several validators in one plugin (DLPD_EXT_VALIDATOR_SET). `which` is the
+// index into the class's `validators[]`; `args` is the rule's argument, empty
+// when it gives none.
+class ValidatorSet {
+public:
+    virtual ~ValidatorSet() = default;
+    virtual bool validate(size_t which, std::string_view candidate, std::string_view args) = 0;
+    // "" when args are acceptable to validator `which`, else what is wrong
+    // with them. Called when a rule is checked, never while scanning.
+    virtual std::string check_args(size_t which, std::string_view args) {
+        (void)which;
+        return args.empty() ? std::string() : std::string("takes no argument");
+    }
 };
 
 namespace detail {
@@ -312,6 +342,26 @@ template <class P>
 struct schema_of<P, std::void_t<decltype(P::config_schema)>> {
     static constexpr size_t count = std::extent_v<decltype(P::config_schema)>;
     static constexpr ConfigKey at(size_t i) { return P::config_schema[i]; }
+};
+
+template <class P, class = void>
+struct specs_of {
+    static constexpr size_t count = 0;
+    static constexpr ValidatorSpec at(size_t) { return ValidatorSpec{"", 0}; }
+};
+template <class P>
+struct specs_of<P, std::void_t<decltype(P::validators)>> {
+    static constexpr size_t count = std::extent_v<decltype(P::validators)>;
+    static constexpr ValidatorSpec at(size_t i) { return P::validators[i]; }
+};
+
+template <class P, class = void>
+struct flags_of {
+    static constexpr bool present = false;
+};
+template <class P>
+struct flags_of<P, std::void_t<decltype(P::validator_flags)>> {
+    static constexpr bool present = true;
 };
 
 template <class P>
@@ -405,7 +455,67 @@ struct Tables {
         if constexpr (std::is_base_of_v<Validator, P>) return P::validator_name;
         else return "";
     }
-    static constexpr dlpd_validator validator_table{sizeof(dlpd_validator), 0, validator_name(), &validate};
+    static constexpr uint32_t validator_flags() {
+        if constexpr (flags_of<P>::present) return P::validator_flags;
+        else return 0;
+    }
+    static int32_t DLPD_ABI check_no_args(dlpd_instance *, dlpd_str args, const dlpd_emitter *diagnostics) noexcept {
+        if (args.size == 0) return DLPD_OK;
+        if (diagnostics != nullptr)
+            Emitter(diagnostics).diagnostic(DLPD_LOG_ERROR, DLPD_ERR_BAD_RULE, validator_name(), "takes no argument");
+        return DLPD_ERR_BAD_RULE;
+    }
+    static int32_t DLPD_ABI validate_no_args(dlpd_instance *instance, dlpd_str candidate, dlpd_str,
+                                             int32_t *verdict) noexcept {
+        return validate(instance, candidate, verdict);
+    }
+    static constexpr dlpd_validator validator_table{
+        sizeof(dlpd_validator), 0, validator_name(), &validate, validator_flags(), 0, &check_no_args,
+        &validate_no_args};
+
+    // --- validator set ---------------------------------------------------
+    static constexpr size_t set_count = specs_of<P>::count;
+    template <size_t I>
+    static int32_t DLPD_ABI set_validate_args(dlpd_instance *instance, dlpd_str candidate, dlpd_str args,
+                                              int32_t *verdict) noexcept {
+        if (verdict == nullptr) return DLPD_ERR_INVALID_ARGUMENT;
+        return guarded(nullptr, {}, [&]() -> int32_t {
+            ValidatorSet *set = self<P>(instance);
+            *verdict = set->validate(I, view(candidate), view(args)) ? DLPD_VALID : DLPD_INVALID;
+            return DLPD_OK;
+        });
+    }
+    template <size_t I>
+    static int32_t DLPD_ABI set_validate(dlpd_instance *instance, dlpd_str candidate, int32_t *verdict) noexcept {
+        return set_validate_args<I>(instance, candidate, dlpd_str{nullptr, 0}, verdict);
+    }
+    template <size_t I>
+    static int32_t DLPD_ABI set_check_args(dlpd_instance *instance, dlpd_str args,
+                                           const dlpd_emitter *diagnostics) noexcept {
+        const std::string_view name = specs_of<P>::at(I).name;
+        return guarded(diagnostics, name, [&]() -> int32_t {
+            ValidatorSet *set = self<P>(instance);
+            const std::string problem = set->check_args(I, view(args));
+            if (problem.empty()) return DLPD_OK;
+            if (diagnostics != nullptr) Emitter(diagnostics).diagnostic(DLPD_LOG_ERROR, DLPD_ERR_BAD_RULE, name, problem);
+            return DLPD_ERR_BAD_RULE;
+        });
+    }
+    template <size_t... I>
+    static constexpr std::array<dlpd_validator, set_count> make_set_tables(std::index_sequence<I...>) {
+        return {{dlpd_validator{sizeof(dlpd_validator), 0, specs_of<P>::at(I).name, &set_validate<I>,
+                                specs_of<P>::at(I).flags, 0, &set_check_args<I>, &set_validate_args<I>}...}};
+    }
+    static constexpr std::array<dlpd_validator, set_count> set_tables =
+        make_set_tables(std::make_index_sequence<set_count>{});
+    template <size_t... I>
+    static constexpr std::array<const dlpd_validator *, set_count> make_set_ptrs(std::index_sequence<I...>) {
+        return {{&set_tables[I]...}};
+    }
+    static constexpr std::array<const dlpd_validator *, set_count> set_ptrs =
+        make_set_ptrs(std::make_index_sequence<set_count>{});
+    static constexpr dlpd_validator_set validator_set_table{sizeof(dlpd_validator_set), 0, set_count,
+                                                            set_ptrs.data()};
 
     static const void *DLPD_ABI get_extension(const dlpd_plugin *, const char *id) noexcept {
         if (id == nullptr) return nullptr;
@@ -416,6 +526,8 @@ struct Tables {
             if (want == DLPD_EXT_EXTRACTOR) return &extractor_table;
         if constexpr (std::is_base_of_v<Validator, P>)
             if (want == DLPD_EXT_VALIDATOR) return &validator_table;
+        if constexpr (std::is_base_of_v<ValidatorSet, P>)
+            if (want == DLPD_EXT_VALIDATOR_SET) return &validator_set_table;
         return nullptr;
     }
 
@@ -442,8 +554,10 @@ struct Tables {
 template <class P>
 const dlpd_plugin *entry(uint32_t host_abi_major, uint32_t /*host_abi_minor*/, const dlpd_host *) noexcept {
     static_assert(std::is_base_of_v<Detector, P> || std::is_base_of_v<Extractor, P> ||
-                      std::is_base_of_v<Validator, P>,
-                  "a plugin class derives from dlpd::sdk::Detector, Extractor or Validator");
+                      std::is_base_of_v<Validator, P> || std::is_base_of_v<ValidatorSet, P>,
+                  "a plugin class derives from dlpd::sdk::Detector, Extractor, Validator or ValidatorSet");
+    static_assert(!std::is_base_of_v<ValidatorSet, P> || specs_of<P>::count > 0,
+                  "a ValidatorSet plugin lists its validators in static constexpr ValidatorSpec validators[]");
     if (host_abi_major != DLPD_ABI_MAJOR) return nullptr;
     return &Tables<P>::descriptor;
 }
