@@ -111,6 +111,7 @@ std::string page(std::string_view title, std::string_view section, const SignedI
         static const Item items[] = {{"dashboard", "/", "Dashboard", false},
                                      {"incidents", "/incidents", "Incidents", false},
                                      {"patterns", "/patterns", "Patterns", false},
+                                     {"allowlist", "/allowlist", "Allowlist", false},
                                      {"users", "/users", "Users", true},
                                      {"audit", "/audit", "Audit log", true}};
         out += "<nav>";

@@ -19,6 +19,9 @@ Poco::Net::HTTPRequestHandler *AdminRouter::createRequestHandler(const Poco::Net
     if (path == "/incidents.csv") return new IncidentExportHandler(context_);
     if (path == "/incidents/view") return new IncidentDetailHandler(context_);
     if (path == "/incidents/reveal") return new IncidentRevealHandler(context_);
+    if (path == "/incidents/false-positive") return new FalsePositiveHandler(context_);
+    if (path == "/allowlist") return new AllowlistHandler(context_);
+    if (path == "/allowlist/remove") return new AllowlistRemoveHandler(context_);
     if (path == "/users") return new UserListHandler(context_);
     if (path == "/audit") return new AuditLogHandler(context_);
     if (path == "/static/admin.css" || path == "/static/favicon.svg") return new StaticFileHandler(context_);

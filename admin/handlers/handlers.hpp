@@ -39,6 +39,11 @@ DLPD_ADMIN_HANDLER(IncidentDetailHandler, Access::signed_in, Methods::get)
 // POST /incidents/reveal (id)                                 (incident_detail.cpp)
 DLPD_ADMIN_HANDLER(IncidentRevealHandler, Access::admin, Methods::post)
 // GET|POST /users                                             (users.cpp)
+// Marks an incident a false positive: its fingerprint joins the allowlist.
+DLPD_ADMIN_HANDLER(FalsePositiveHandler, Access::admin, Methods::post)
+// The value allowlist: every entry, and (admins) removing one.
+DLPD_ADMIN_HANDLER(AllowlistHandler, Access::signed_in, Methods::get)
+DLPD_ADMIN_HANDLER(AllowlistRemoveHandler, Access::admin, Methods::post)
 DLPD_ADMIN_HANDLER(UserListHandler, Access::admin, Methods::get_and_post)
 // GET /audit                                                  (audit_log.cpp)
 DLPD_ADMIN_HANDLER(AuditLogHandler, Access::admin, Methods::get)

@@ -21,7 +21,8 @@ namespace {
 // The text with every finding of the rules in force masked; nothing when
 // they find nothing, so the text cannot be shown safely.
 std::optional<std::string> masked_text(const ScanEngine &engine, const std::string &text) {
-    auto findings = engine.scan_text(text, "incident").findings;
+    // Values on the allowlist are masked too: showing less is always safe.
+    auto findings = engine.scan_text_ignoring_allowlist(text, "incident").findings;
     if (findings.empty()) return std::nullopt;
     std::sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) { return a.start < b.start; });
     std::string out;
@@ -36,6 +37,36 @@ std::optional<std::string> masked_text(const ScanEngine &engine, const std::stri
 
 std::string fact(const std::string &label, const std::string &value_html) {
     return "<dt>" + label + "</dt><dd>" + value_html + "</dd>";
+}
+
+// Whether the value is on the allowlist, and the button that changes it.
+std::string allowlist_section(AdminRequest &r, AdminContext &context, const Incident &i) {
+    const auto entry = context.services.store.allowlist_entry_for(i.match_fingerprint);
+    std::string out = "<div class=\"card\" id=\"allowlist\"><h2>False positive?</h2>";
+    if (!r.param("allowlisted").empty() && entry)
+        out += html::notice("ok", "Marked a false positive: this value is on the allowlist from now on.");
+    if (!r.param("unlisted").empty() && !entry)
+        out += html::notice("ok", "Taken off the allowlist: dlpd acts on this value again.");
+    if (entry) {
+        out += "<p>This value is <strong>on the allowlist</strong> (<a href=\"/allowlist\">entry #" +
+               std::to_string(entry->id) + "</a>, " + html::escape(entry->created_by) + ", " +
+               html::format_time(entry->created_at_ms) + "): dlpd does not act on it again.</p>";
+        if (r.who->is_admin())
+            out += "<form method=\"post\" action=\"/allowlist/remove\" class=\"actions\">" + html::csrf_field(*r.who) +
+                   "<input type=\"hidden\" name=\"id\" value=\"" + std::to_string(entry->id) +
+                   "\"><input type=\"hidden\" name=\"incident\" value=\"" + std::to_string(i.id) +
+                   "\"><button type=\"submit\" class=\"secondary\">Undo: take it off the allowlist</button></form>";
+    } else if (r.who->is_admin()) {
+        out += "<form method=\"post\" action=\"/incidents/false-positive\" class=\"actions\">" +
+               html::csrf_field(*r.who) + "<input type=\"hidden\" name=\"id\" value=\"" + std::to_string(i.id) +
+               "\"><input type=\"text\" name=\"note\" maxlength=\"500\" placeholder=\"why (optional)\" "
+               "aria-label=\"why it is a false positive\"><button type=\"submit\">Mark as false positive</button>"
+               "<span class=\"muted\">Puts this value's fingerprint on the allowlist: dlpd never acts on it again. "
+               "Recorded in the audit log; undo on this page or the Allowlist page.</span></form>";
+    } else {
+        out += "<p class=\"muted\">Not on the allowlist. An admin can mark it a false positive.</p>";
+    }
+    return out + "</div>";
 }
 
 std::string message_section(AdminRequest &r, AdminContext &context, const Incident &i, bool reveal) {
@@ -100,6 +131,8 @@ void send_incident(AdminRequest &r, AdminContext &context, const std::string &id
     body += fact("Fingerprint", "<code>" + html::escape(i.match_fingerprint.substr(0, 16)) + "…</code>");
     body += fact("Rule", html::escape(i.rule) + " <span class=\"badge sev-" + html::escape(i.severity) + "\">" +
                              html::escape(i.severity) + "</span>");
+    body += fact("Confidence", "<span class=\"badge conf-" + html::escape(i.confidence) + "\">" +
+                                   html::escape(i.confidence) + "</span>");
     body += fact("Detector", html::escape(i.detector));
     if (auto rule = find_rule(context.services.store, i.rule)) {
         body += fact("Pattern", "<code>" + html::escape(rule->regex) + "</code>" +
@@ -113,6 +146,7 @@ void send_incident(AdminRequest &r, AdminContext &context, const std::string &id
     body += "<div class=\"grid\"><div class=\"card\"><h2>What was done</h2>" + json_to_html(i.actions) +
             "</div><div class=\"card\"><h2>Did it work? <span class=\"" + std::string(summary == "failed" ? "bad" : "ok") + "\">" +
             summary + "</span></h2>" + json_to_html(i.action_results) + "</div></div>";
+    body += allowlist_section(r, context, i);
     body += message_section(r, context, i, reveal);
     r.send_page(200, "Incident #" + std::to_string(i.id), "incidents", body);
 }

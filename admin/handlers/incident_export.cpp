@@ -16,7 +16,7 @@ constexpr size_t kBatchRows = 1000;
 void IncidentExportHandler::handle(AdminRequest &r) {
     const IncidentQuery q = incident_query(r);
     std::string csv = "id,created_at_utc,source,team_id,channel_id,user_id,message_ts,thread_ts,permalink,rule,"
-                      "detector,severity,masked_match,match_fingerprint,actions,action_results\r\n";
+                      "detector,severity,masked_match,match_fingerprint,actions,action_results,confidence\r\n";
     const size_t max_rows = static_cast<size_t>(context_.options.export_max_rows);
     for (size_t offset = 0; offset < max_rows; offset += kBatchRows) {
         const auto batch = context_.services.store.find_incidents(q.filter, offset, std::min(kBatchRows, max_rows - offset));
@@ -24,7 +24,7 @@ void IncidentExportHandler::handle(AdminRequest &r) {
             const std::string cells[] = {std::to_string(i.id), html::format_time(i.created_at_ms), i.source, i.team_id,
                                          i.channel_id, i.user_id, i.message_ts, i.thread_ts, i.permalink, i.rule,
                                          i.detector, i.severity, i.masked_match, i.match_fingerprint, i.actions,
-                                         i.action_results};
+                                         i.action_results, i.confidence};
             std::string line;
             for (const auto &cell : cells) line += (line.empty() ? "" : ",") + csv_cell(cell);
             csv += line + "\r\n";

@@ -47,7 +47,7 @@ void IncidentListHandler::handle(AdminRequest &r) {
         r.send_page(200, "Incidents", "incidents", body);
         return;
     }
-    body += "<table><thead><tr><th>#</th><th>When</th><th>Rule</th><th>Severity</th><th>Channel</th><th>User</th>"
+    body += "<table><thead><tr><th>#</th><th>When</th><th>Rule</th><th>Severity</th><th>Confidence</th><th>Channel</th><th>User</th>"
             "<th>Masked match</th><th>Result</th></tr></thead><tbody>";
     for (const auto &i : incidents) {
         const std::string link = "/incidents/view?id=" + std::to_string(i.id);
@@ -55,7 +55,7 @@ void IncidentListHandler::handle(AdminRequest &r) {
         body += "<tr><td class=\"num\"><a href=\"" + link + "\">" + std::to_string(i.id) + "</a></td><td><a href=\"" +
                 link + "\">" + html::format_time(i.created_at_ms) + "</a></td><td>" + html::escape(i.rule) +
                 "</td><td><span class=\"badge sev-" + html::escape(i.severity) + "\">" + html::escape(i.severity) +
-                "</span></td><td>" + html::escape(i.channel_id) + "</td><td>" + html::escape(i.user_id) +
+                "</span></td><td>" + html::escape(i.confidence) + "</td><td>" + html::escape(i.channel_id) + "</td><td>" + html::escape(i.user_id) +
                 "</td><td><code>" + html::escape(i.masked_match) + "</code></td><td class=\"" +
                 (summary == "failed" ? "bad" : summary == "ok" ? "ok" : "muted") + "\">" + summary + "</td></tr>";
     }

@@ -62,6 +62,7 @@ int command_admin(const Args &args) {
         auto store = Store::open(*url, store_options);
         store->migrate();
         seed_rules_if_empty(*store, setup->rules, setup->patterns_file.string());
+        seed_allowlist_once(*store, setup->allowlist_values, setup->patterns_file.string());
         RuleSync sync(*store, *setup->engine, std::chrono::seconds(config.rules.poll_seconds));
         sync.load_now();
         sync.start();

@@ -129,6 +129,7 @@ int command_run(const Args &args) {
     std::unique_ptr<RuleSync> sync;
     try {
         seed_rules_if_empty(*store, setup->rules, setup->patterns_file.string());
+        seed_allowlist_once(*store, setup->allowlist_values, setup->patterns_file.string());
         sync = std::make_unique<RuleSync>(*store, *setup->engine, std::chrono::seconds(config.rules.poll_seconds));
         sync->load_now();
         sync->start();

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "runtime/engine_setup.hpp"
+#include "runtime/rule_sync.hpp"
 #include "log.hpp"
 #include "report/report_writer.hpp"
 #include "store/store.hpp"
@@ -79,6 +80,9 @@ int use_stored_rules(const Config &config, EngineSetup &setup) {
         for (const auto &p : problems) std::cerr << "dlpd: error: stored " << describe(p) << "\n";
         if (!problems.empty()) return kExitError;
         setup.rules = std::move(rules);
+        // The allowlist in force is the store's too (seeded from the pack's
+        // test values by the first `dlpd run`).
+        if (store->allowlist_revision() > 0) setup.engine->set_value_allowlist(stored_allowlist(*store));
         return kExitClean;
     } catch (const StoreError &e) {
         std::cerr << "dlpd: error: " << e.what() << "\n";
@@ -173,6 +177,10 @@ int command_scan(const Args &args) {
         ScanResult r = setup->engine->scan(data, name);
         for (const auto &d : r.diagnostics) writer->diagnostic(d);
         for (const auto &f : r.findings) writer->finding(f);
+        if (r.allowlisted > 0)
+            writer->diagnostic(Diagnostic{name, "dlpd", LogLevel::info, DLPD_OK, "",
+                                          std::to_string(r.allowlisted) +
+                                              " match(es) not reported: the value is on the allowlist"});
         any_finding = any_finding || !r.findings.empty();
     };
     auto io_error = [&](const std::string &path, const std::string &what) {

@@ -86,6 +86,10 @@ struct Config {
         std::string actions_low, actions_medium, actions_high, actions_critical;  // empty: `actions`
         std::string dry_run_channels;  // comma-separated channel ids
         std::string ignored_channels;  // comma-separated channel ids: not scanned
+        std::string exempt_users;      // comma-separated user ids: not scanned
+        std::string exempt_bots;       // comma-separated bot ids, or `all`: not scanned
+        // The lowest finding confidence (low|medium|high) each action takes.
+        std::string min_confidence_delete, min_confidence_notify, min_confidence_alert;
         std::string notice;            // in_place | ephemeral
         std::string notice_removed, notice_kept;
         std::string alert_channel;

@@ -107,6 +107,11 @@ public:
     // Scans text that is known to be text, such as a chat message: the
     // detectors only, no extractors and no binary check.
     ScanResult scan_text(std::string_view text, std::string_view name) const;
+    // The same without the value allowlist: to mask every match of a text
+    // before showing it, allowlisted or not.
+    ScanResult scan_text_ignoring_allowlist(std::string_view text, std::string_view name) const {
+        return scan_text_with(text, name, false);
+    }
 
     // Values never reported again (by fingerprint); applies to scans that
     // start afterwards. NULL: none.

@@ -59,15 +59,30 @@ std::string to_string(const ActionSet &a) {
     return out.empty() ? "none" : out;
 }
 
+int confidence_rank(std::string_view confidence) {
+    if (confidence == "low") return 0;
+    if (confidence == "medium") return 1;
+    if (confidence == "high") return 2;
+    return -1;
+}
+
+bool is_exempt(const PolicyOptions &policy, const std::string &user, const std::string &bot_id) {
+    if (!user.empty() && policy.exempt_users.count(user) != 0) return true;
+    if (!bot_id.empty() && (policy.exempt_all_bots || policy.exempt_bots.count(bot_id) != 0)) return true;
+    return false;
+}
+
 ActionSet decide_actions(const PolicyOptions &policy, const std::string &channel,
                          const std::vector<PolicyFinding> &findings) {
     ActionSet result;
     for (const auto &f : findings) {
         auto it = policy.by_severity.find(f.severity);
         const ActionSet &a = it == policy.by_severity.end() ? policy.actions : it->second;
-        result.delete_message |= a.delete_message;
-        result.notify |= a.notify;
-        result.alert |= a.alert;
+        // An unknown confidence counts as medium, the engine's default.
+        const int confidence = confidence_rank(f.confidence) < 0 ? 1 : confidence_rank(f.confidence);
+        result.delete_message |= a.delete_message && confidence >= policy.min_confidence_delete;
+        result.notify |= a.notify && confidence >= policy.min_confidence_notify;
+        result.alert |= a.alert && confidence >= policy.min_confidence_alert;
         result.dry_run |= a.dry_run;
     }
     if (policy.dry_run_channels.count(channel)) result.dry_run = true;

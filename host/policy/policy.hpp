@@ -31,6 +31,14 @@ struct PolicyOptions {
     std::map<std::string, ActionSet> by_severity;  // overrides `actions` for rules of that severity
     std::set<std::string> dry_run_channels;
     std::set<std::string> ignored_channels;        // not scanned at all
+    std::set<std::string> exempt_users;            // their messages are not scanned
+    std::set<std::string> exempt_bots;             // bot ids whose posts are not scanned
+    bool exempt_all_bots = false;                  // exempt_bots: all
+    // The lowest confidence (0 low, 1 medium, 2 high) each action takes; a
+    // finding below it is recorded without that action.
+    int min_confidence_delete = 1;
+    int min_confidence_notify = 1;
+    int min_confidence_alert = 0;
     NoticePlace notice_place = NoticePlace::in_place;
     // Placeholders: {user} (a mention of the author), {rule}, {rules},
     // {severity}, {masked}, {count}. Never the secret: {masked} is masked.
@@ -44,10 +52,18 @@ struct PolicyFinding {
     std::string rule;
     std::string severity;
     std::string masked;  // already masked
+    std::string confidence = "medium";  // low|medium|high
 };
 
-// The union of the actions for every finding's severity, then the channel's
-// dry run. An empty result means nothing is done but the record.
+// 0 low, 1 medium, 2 high; -1 for anything else.
+int confidence_rank(std::string_view confidence);
+
+// Whether a message by this user or bot is exempt from scanning.
+bool is_exempt(const PolicyOptions &policy, const std::string &user, const std::string &bot_id);
+
+// The union of the actions for every finding's severity, each action only
+// for findings of at least its minimum confidence, then the channel's dry
+// run. An empty result means nothing is done but the record.
 ActionSet decide_actions(const PolicyOptions &policy, const std::string &channel,
                          const std::vector<PolicyFinding> &findings);
 

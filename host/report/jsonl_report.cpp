@@ -29,6 +29,7 @@ public:
         o.set("rule", valid_utf8(f.rule));
         o.set("detector", valid_utf8(f.detector));
         o.set("severity", valid_utf8(f.severity));
+        o.set("confidence", valid_utf8(f.confidence));
         o.set("start", f.start);
         o.set("end", f.end);
         o.set("line", f.line);

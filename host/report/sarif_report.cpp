@@ -60,6 +60,7 @@ public:
         auto properties = object();
         properties->set("detector", valid_utf8(f.detector));
         properties->set("severity", valid_utf8(f.severity));
+        properties->set("confidence", valid_utf8(f.confidence));
         auto r = object();
         r->set("ruleId", valid_utf8(f.rule));
         r->set("level", std::string(sarif_level(f.severity)));

@@ -36,7 +36,7 @@ public:
         out_ << printable(f.path) << ':' << f.line << ':' << f.column << ": " << f.severity << ' ' << f.rule << " ("
              << f.detector;
         if (!f.validators.empty()) out_ << ", confirmed by " << joined(f.validators);
-        out_ << "): " << printable(shown(f, reveal_)) << '\n';
+        out_ << "; " << f.confidence << " confidence): " << printable(shown(f, reveal_)) << '\n';
     }
     void diagnostic(const Diagnostic &d) override {
         err_ << "dlpd: " << log_level_name(d.level) << ": " << printable(d.path) << ": " << d.source << ": "

@@ -84,7 +84,12 @@ std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
                            : !config.rules.pack.empty() ? config.rules.pack
                                                         : default_patterns_file();
     try {
-        setup->rules = load_rule_pack(setup->patterns_file);
+        RulePack pack = load_pack(setup->patterns_file);
+        setup->rules = std::move(pack.rules);
+        setup->allowlist_values = std::move(pack.allowlist);
+        auto allowlist = std::make_shared<ValueAllowlist>();
+        allowlist->add_values(setup->allowlist_values);
+        setup->engine->set_value_allowlist(std::move(allowlist));
     } catch (const RulePackError &e) {
         for (const auto &p : e.problems()) setup->errors.push_back(p);
         return setup;

@@ -49,6 +49,9 @@ struct EngineSetup {
     PluginRegistry registry;
     std::unique_ptr<ScanEngine> engine;
     std::vector<Rule> rules;
+    // The pack's documented test values (`allowlist:`): the engine is given
+    // them as its value allowlist until a store's replaces it.
+    std::vector<std::string> allowlist_values;
     std::filesystem::path patterns_file;
     // Errors that make the setup unusable (a plugin setting the plugin does
     // not take, bad pack, rule that does not compile, failing example).

@@ -3,6 +3,8 @@
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
 
+#include <unordered_set>
+
 namespace dlpd {
 
 RuleSync::RuleSync(Store &store, ScanEngine &engine, std::chrono::milliseconds poll_interval)
@@ -10,7 +12,27 @@ RuleSync::RuleSync(Store &store, ScanEngine &engine, std::chrono::milliseconds p
 
 RuleSync::~RuleSync() { stop(); }
 
+std::shared_ptr<const ValueAllowlist> stored_allowlist(Store &store) {
+    auto allowlist = std::make_shared<ValueAllowlist>();
+    std::unordered_set<std::string> fingerprints;
+    for (const auto &e : store.allowlist_entries()) fingerprints.insert(e.fingerprint);
+    allowlist->add_fingerprints(store.fingerprint_key(), std::move(fingerprints));
+    return allowlist;
+}
+
+void RuleSync::load_allowlist() {
+    const int64_t revision = store_.allowlist_revision();
+    auto allowlist = stored_allowlist(store_);
+    const size_t n = allowlist->size();
+    engine_.set_value_allowlist(std::move(allowlist));
+    if (applied_allowlist_ != -1 || n != 0)
+        log(LogLevel::info, "rules", "allowlist revision " + std::to_string(revision) + " is in force (" +
+                                         std::to_string(n) + " value(s))");
+    applied_allowlist_ = revision;
+}
+
 std::vector<RuleProblem> RuleSync::load_now() {
+    load_allowlist();
     const int64_t revision = store_.rules_revision();
     auto problems = engine_.set_rules(store_.rules());
     applied_.store(revision);
@@ -59,6 +81,7 @@ void RuleSync::run() {
         }
         try {
             if (store_.rules_revision() != applied_.load()) load_now();
+            else if (store_.allowlist_revision() != applied_allowlist_) load_allowlist();
             if (store_down) log(LogLevel::info, "rules", "the store answers again");
             store_down = false;
         } catch (const std::exception &e) {

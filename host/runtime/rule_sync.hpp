@@ -1,6 +1,7 @@
-// Keeps a running engine's rules equal to the store's. A change made in this
-// process is applied at once (notify()); a change made by another replica is
-// noticed by polling the store's rule revision. Compiling happens on this
+// Keeps a running engine's rules and value allowlist equal to the store's. A
+// change made in this process is applied at once (notify()); a change made by
+// another replica is noticed by polling the store's rule and allowlist
+// revisions. Compiling happens on this
 // object's thread, off the scanning threads, and the engine swaps the new set
 // in atomically.
 #ifndef DLPD_HOST_RUNTIME_RULE_SYNC_HPP
@@ -17,6 +18,9 @@
 #include "store/store.hpp"
 
 namespace dlpd {
+
+// The store's allowlist, ready for ScanEngine::set_value_allowlist().
+std::shared_ptr<const ValueAllowlist> stored_allowlist(Store &store);
 
 class RuleSync {
 public:
@@ -44,6 +48,8 @@ private:
     ScanEngine &engine_;
     std::chrono::milliseconds poll_;
     std::atomic<int64_t> applied_{-1};
+    int64_t applied_allowlist_ = -1;  // this object's thread, and load_now() before start()
+    void load_allowlist();
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -54,4 +54,12 @@ bool seed_rules_if_empty(Store &store, const std::vector<Rule> &rules, const std
     return true;
 }
 
+void seed_allowlist_once(Store &store, const std::vector<std::string> &values, const std::string &origin) {
+    const size_t added = store.seed_allowlist(values, "dlpd (first start)");
+    if (added > 0)
+        log(LogLevel::info, "rules",
+            "the allowlist was never seeded: added the fingerprints of " + std::to_string(added) +
+                " documented test value(s) from " + origin);
+}
+
 }  // namespace dlpd

@@ -99,6 +99,9 @@ void EventProcessor::process(const EventJob &job) {
             log(LogLevel::debug, kLog, "event " + job.event_id + " ignored: " + event.ignored_because);
         } else if (options_.policy.ignored_channels.count(event.message.channel)) {
             log(LogLevel::debug, kLog, "event " + job.event_id + " ignored: channel is in policy.ignored_channels");
+        } else if (is_exempt(options_.policy, event.message.user, event.message.bot_id)) {
+            log(LogLevel::debug, kLog,
+                "event " + job.event_id + " ignored: its author is in policy.exempt_users or policy.exempt_bots");
         } else {
             finished = handle_message(job, event);
         }
@@ -165,7 +168,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         if (seen.insert({f.rule, f.match}).second) unique.push_back(std::move(f));
 
     std::vector<PolicyFinding> judged;
-    for (const auto &f : unique) judged.push_back({f.rule, f.severity, mask_secret(f.match)});
+    for (const auto &f : unique) judged.push_back({f.rule, f.severity, mask_secret(f.match), f.confidence});
     const ActionSet actions = decide_actions(options_.policy, message.channel, judged);
     ActionReport report = actions_.apply(actions, message, flagged_files, judged);
     if (report.interrupted) return false;
@@ -184,6 +187,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         in.rule = f.rule;
         in.detector = f.detector;
         in.severity = f.severity;
+        in.confidence = f.confidence;
         in.match = f.match;
         in.message_text = message_text;
         Poco::JSON::Object planned = json_object();

@@ -178,6 +178,7 @@ SlackEvent read_slack_event(const Poco::JSON::Object::Ptr &payload, const SelfId
     ev.kind = SlackEvent::Kind::message;
     ev.message = read_message(content, channel, channel_type);
     ev.message.edited = edited;
+    ev.message.bot_id = bot_id;
     if (ev.message.ts.empty()) {
         ev.kind = SlackEvent::Kind::ignored;
         ev.ignored_because = "message without a ts";

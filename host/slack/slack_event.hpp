@@ -39,6 +39,7 @@ struct SlackMessage {
     std::string channel;
     std::string channel_type;  // channel, group, im, mpim
     std::string user;
+    std::string bot_id;     // set when an app or integration posted it
     std::string ts;         // opaque id of the message in its channel; never a number
     std::string thread_ts;  // the thread's parent, for a reply
     std::string subtype;

@@ -1,5 +1,6 @@
 #include "slack/slack_service.hpp"
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -46,6 +47,12 @@ PolicyOptions policy_from(const Config::Policy &p) {
         if (!text->empty()) policy.by_severity[name] = parse_action_list(*text, error);
     policy.dry_run_channels = id_list(p.dry_run_channels);
     policy.ignored_channels = id_list(p.ignored_channels);
+    policy.exempt_users = id_list(p.exempt_users);
+    policy.exempt_bots = id_list(p.exempt_bots);
+    policy.exempt_all_bots = policy.exempt_bots.erase("all") != 0;
+    policy.min_confidence_delete = std::max(0, confidence_rank(p.min_confidence_delete));
+    policy.min_confidence_notify = std::max(0, confidence_rank(p.min_confidence_notify));
+    policy.min_confidence_alert = std::max(0, confidence_rank(p.min_confidence_alert));
     policy.notice_place = p.notice == "ephemeral" ? NoticePlace::ephemeral : NoticePlace::in_place;
     policy.notice_removed = p.notice_removed;
     policy.notice_kept = p.notice_kept;

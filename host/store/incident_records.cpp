@@ -24,7 +24,8 @@ int64_t Store::record_incident(const IncidentInput &in) {
     Session s = impl_->session();
     std::string source = in.source, team = in.team_id, channel = in.channel_id, user = in.user_id,
                 ts = in.message_ts, thread = in.thread_ts, permalink = in.permalink, event = in.event_id,
-                rule = in.rule, detector = in.detector, severity = in.severity, masked = mask_secret(in.match),
+                rule = in.rule, detector = in.detector, severity = in.severity,
+                confidence = in.confidence.empty() ? "medium" : in.confidence, masked = mask_secret(in.match),
                 fp = fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
                 results = in.action_results.empty() ? "{}" : in.action_results;
     Poco::Nullable<std::string> text;
@@ -39,11 +40,12 @@ int64_t Store::record_incident(const IncidentInput &in) {
     try {
         s.begin();
         s << "INSERT INTO incidents (created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, "
-             "permalink, event_id, rule_name, detector, severity, masked_match, match_fingerprint, message_text, "
-             "message_text_sealed, actions, action_results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "permalink, event_id, rule_name, detector, severity, confidence, masked_match, match_fingerprint, "
+             "message_text, message_text_sealed, actions, action_results) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             use(at), use(source), use(team), use(channel), use(user), use(ts), use(thread), use(permalink), use(event),
-            use(rule), use(detector), use(severity), use(masked), use(fp), use(text), use(sealed), use(actions),
-            use(results), now;
+            use(rule), use(detector), use(severity), use(confidence), use(masked), use(fp), use(text), use(sealed),
+            use(actions), use(results), now;
         Poco::Int64 id = 0;
         if (impl_->url.dialect == DatabaseUrl::Dialect::sqlite)
             s << "SELECT last_insert_rowid()", into(id), now;
@@ -61,7 +63,7 @@ namespace {
 constexpr const char *kIncidentColumns =
     "id, created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, permalink, event_id, rule_name, "
     "detector, severity, masked_match, match_fingerprint, message_text IS NOT NULL, message_text_sealed, actions, "
-    "action_results";
+    "action_results, COALESCE(confidence, 'medium')";
 }
 
 namespace {
@@ -77,13 +79,13 @@ std::vector<Incident> store_internal::query_incidents(Session &s, const std::str
                                                       Poco::Data::AbstractBindingVec bindings) {
     std::vector<Poco::Int64> ids, created;
     std::vector<std::string> source, team, channel, user, ts, thread, permalink, event, rule, detector, severity, masked,
-        fp, actions, results;
+        fp, actions, results, confidence;
     std::vector<int> has_text, sealed;
     Poco::Data::Statement select(s);
     select << "SELECT " + std::string(kIncidentColumns) + " FROM incidents " + tail, bindings, into(ids),
         into(created), into(source), into(team), into(channel), into(user), into(ts), into(thread), into(permalink),
         into(event), into(rule), into(detector), into(severity), into(masked), into(fp), into(has_text), into(sealed),
-        into(actions), into(results);
+        into(actions), into(results), into(confidence);
     select.execute();
     std::vector<Incident> out;
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -107,6 +109,7 @@ std::vector<Incident> store_internal::query_incidents(Session &s, const std::str
         x.message_text_sealed = sealed[i] != 0;
         x.actions = actions[i];
         x.action_results = results[i];
+        x.confidence = confidence[i];
         out.push_back(std::move(x));
     }
     return out;

@@ -103,6 +103,26 @@ const std::vector<Spec> &specs() {
 
              "CREATE INDEX {IF_NOT_EXISTS} audit_log_at ON audit_log (at)",
          }},
+        {2, "rule detection settings, incident confidence, value allowlist",
+         {
+             // confidence, context, context_window, context_required, allow
+             // as one JSON object; NULL for rules stored before it.
+             "ALTER TABLE rules ADD COLUMN detection TEXT NULL",
+             "ALTER TABLE incidents ADD COLUMN confidence {KEY} NULL",
+
+             // Values never acted on, by fingerprint only (the HMAC that
+             // incidents use): from a pack's test values, or an incident
+             // marked a false positive.
+             "CREATE TABLE IF NOT EXISTS allowlist ("
+             " id {ID},"
+             " fingerprint {KEY} NOT NULL UNIQUE,"
+             " rule_name {KEY} NOT NULL,"
+             " source {KEY} NOT NULL,"
+             " note TEXT NOT NULL,"
+             " incident_id BIGINT NULL,"
+             " created_by {KEY} NOT NULL,"
+             " created_at BIGINT NOT NULL){TABLE}",
+         }},
     };
     return list;
 }

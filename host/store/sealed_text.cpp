@@ -124,13 +124,5 @@ std::optional<std::string> unseal(std::string_view sealed, const std::string &ke
     return plain;
 }
 
-std::string hmac_sha256_hex(const std::string &key, std::string_view data) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(data.data()),
-             data.size(), out, &len) == nullptr)
-        throw std::runtime_error("HMAC-SHA256 failed");
-    return to_hex(std::string_view(reinterpret_cast<char *>(out), len));
-}
 
 }  // namespace dlpd

@@ -21,7 +21,6 @@ inline bool is_sealed(std::string_view text) { return text.rfind("v1:", 0) == 0;
 // was altered.
 std::optional<std::string> unseal(std::string_view sealed, const std::string &key);
 
-std::string hmac_sha256_hex(const std::string &key, std::string_view data);
 std::string random_bytes(size_t n);
 std::string to_hex(std::string_view bytes);
 

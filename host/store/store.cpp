@@ -22,6 +22,7 @@
 #include "store/key_file.hpp"
 #include "store/migrations.hpp"
 #include "store/sealed_text.hpp"
+#include "engine/fingerprint.hpp"
 #include "store/store_internal.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -197,8 +198,10 @@ std::vector<std::string> Store::migrate() {
                     try {
                         s << statement, now;
                     } catch (const Poco::Exception &e) {
-                        // MySQL: an index left by an interrupted run of this migration.
-                        if (e.displayText().find("Duplicate key name") == std::string::npos) throw;
+                        // MySQL: an index or column left by an interrupted run of this migration.
+                        if (e.displayText().find("Duplicate key name") == std::string::npos &&
+                            e.displayText().find("Duplicate column name") == std::string::npos)
+                            throw;
                     }
                 }
                 int64_t at = now_ms();
@@ -217,6 +220,9 @@ std::vector<std::string> Store::migrate() {
         int exists = 0;
         s << "SELECT COUNT(*) FROM store_state WHERE name = 'rules_revision'", into(exists), now;
         if (exists == 0) s << "INSERT INTO store_state (name, value) VALUES ('rules_revision', ?)", use(zero), now;
+        exists = 0;
+        s << "SELECT COUNT(*) FROM store_state WHERE name = 'allowlist_revision'", into(exists), now;
+        if (exists == 0) s << "INSERT INTO store_state (name, value) VALUES ('allowlist_revision', ?)", use(zero), now;
     } catch (const Poco::Exception &e) {
         impl_->fail("migration failed", e);
     }
@@ -260,8 +266,10 @@ std::vector<AuditEntry> Store::audit_log(size_t limit) {
 }
 
 std::string Store::fingerprint(const std::string &secret) {
-    return hmac_sha256_hex(impl_->fingerprint_secret(), secret);
+    return match_fingerprint(impl_->fingerprint_secret(), secret);
 }
+
+std::string Store::fingerprint_key() { return impl_->fingerprint_secret(); }
 
 // --- What store_internal.hpp shares with the files that define further
 // Store members (store/admin_queries.cpp).

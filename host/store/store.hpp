@@ -42,6 +42,7 @@ struct IncidentInput {
     std::string team_id, channel_id, user_id;
     std::string message_ts, thread_ts, permalink, event_id;
     std::string rule, detector, severity;
+    std::string confidence;    // low|medium|high (empty: medium)
     std::string match;         // the sensitive text itself: only its mask and fingerprint are kept
     std::string message_text;  // kept (sealed) only when store_message_text is on
     std::string actions;       // JSON: what was decided
@@ -53,11 +54,24 @@ struct Incident {
     int64_t created_at_ms = 0;
     std::string source, team_id, channel_id, user_id, message_ts, thread_ts, permalink, event_id;
     std::string rule, detector, severity;
+    std::string confidence = "medium";
     std::string masked_match;
-    std::string match_fingerprint;  // HMAC-SHA256 of the match, hex
+    std::string match_fingerprint;  // HMAC-SHA256 of the match's canonical form, hex (engine/fingerprint.hpp)
     bool has_message_text = false;
     bool message_text_sealed = false;  // encrypted at rest
     std::string actions, action_results;
+};
+
+// A value never acted on, kept only as its fingerprint.
+struct AllowlistEntry {
+    int64_t id = 0;
+    std::string fingerprint;
+    std::string rule;    // the rule it was found by, or empty (a pack's test value)
+    std::string source;  // pack | false_positive
+    std::string note;    // never the value
+    int64_t incident_id = 0;  // the incident marked a false positive, or 0
+    std::string created_by;
+    int64_t created_at_ms = 0;
 };
 
 struct AuditEntry {
@@ -137,9 +151,31 @@ public:
                const std::string &detail);
     std::vector<AuditEntry> audit_log(size_t limit);
 
-    // HMAC-SHA256 of a matched secret, hex: lets incidents of the same
-    // secret be grouped without keeping it.
+    // HMAC-SHA256 of a matched secret's canonical form, hex: lets incidents
+    // of the same secret be grouped, and the allowlist hold it, without
+    // keeping it.
     std::string fingerprint(const std::string &secret);
+    // The key of those fingerprints, for an engine's ValueAllowlist.
+    std::string fingerprint_key();
+
+    // --- the value allowlist (store/allowlist_records.cpp) ---------------
+    // Changes whenever the allowlist changes; replicas poll it.
+    int64_t allowlist_revision();
+    std::vector<AllowlistEntry> allowlist_entries();
+    std::optional<AllowlistEntry> allowlist_entry(int64_t id);
+    std::optional<AllowlistEntry> allowlist_entry_for(const std::string &fingerprint);
+    // A store that was never seeded takes the fingerprints of a pack's
+    // documented test values (source "pack"), once: an entry an admin
+    // removes stays removed. Returns how many were added.
+    size_t seed_allowlist(const std::vector<std::string> &values, const std::string &actor);
+    // The incident's fingerprint goes on the allowlist (source
+    // "false_positive"), audited. Returns the entry; nothing when there is no
+    // such incident. An incident whose value is listed already gives the
+    // existing entry.
+    std::optional<AllowlistEntry> mark_false_positive(int64_t incident_id, const std::string &actor,
+                                                      const std::string &note);
+    // Removes an entry (audited); false when there is none.
+    bool remove_allowlist_entry(int64_t id, const std::string &actor);
 
     // --- the browser admin: users, sessions, incident queries -----------
     // (defined in store/admin_queries.cpp)
