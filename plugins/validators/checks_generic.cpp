@@ -114,6 +114,19 @@ bool has_mask_run(std::string_view v) noexcept {
     return false;
 }
 
+// A run of at least `length` of one character ("sntryu_aaaa…aaaa"): a
+// prefix followed by filler. 16 is longer than any run a format requires
+// (Dropbox's long-lived tokens carry ten A) and than chance gives a random
+// token (1 in 16^15 per position for hex).
+bool has_long_run(std::string_view v, std::size_t length) noexcept {
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        run = i > 0 && to_upper(v[i]) == to_upper(v[i - 1]) ? run + 1 : 1;
+        if (run >= length) return true;
+    }
+    return false;
+}
+
 // Values published in documentation as examples or for testing, compared
 // without spaces, dashes and dots, ignoring case. Sources: AWS IAM user guide
 // (access key examples), the SSA (078-05-1120 from the 1938 wallet insert,
@@ -165,6 +178,7 @@ constexpr std::string_view kPlaceholderWords[] = {"example", "sample",   "dummy"
 constexpr std::string_view kPlaceholderTokens[] = {"test", "fake", "todo", "fixme"};
 
 constexpr std::size_t kSequentialRun = 6;
+constexpr std::size_t kLongRun = 16;
 
 }  // namespace
 
@@ -174,6 +188,7 @@ bool placeholder(std::string_view candidate) noexcept {
     if (v.empty()) return false;
     if (v.size() >= 3 && all_same(v)) return false;
     if (has_mask_run(v)) return false;
+    if (has_long_run(v, kLongRun)) return false;
     for (std::string_view w : kPlaceholderWords)
         if (contains_ci(v, w)) return false;
     for (std::string_view w : kPlaceholderTokens)

@@ -84,13 +84,15 @@ TEST_CASE("placeholder rejects masks, template markers and stand-in words", "[va
 TEST_CASE("placeholder rejects repeats, sequences and documented test values", "[validators][placeholder]") {
     for (const char *v : {"aaaaaaaa", "0000000000", "123456789", "abcdefgh", "9876543210", "abcabcabc", "12121212",
                           "AKIAIOSFODNN7EXAMPLE", "4111 1111 1111 1111", "4242-4242-4242-4242", "078-05-1120",
-                          "GB82 WEST 1234 5698 7654 32", "QQ 12 34 56 C", ""})
+                          "GB82 WEST 1234 5698 7654 32", "QQ 12 34 56 C", "",
+                          "sntryu_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
         CHECK_FALSE(placeholder(v));
 }
 
 TEST_CASE("placeholder accepts real-looking values", "[validators][placeholder]") {
     for (const char *v : {"AKIA2OGYBAH6Q7TPNZUR", "xoxb-2211402-9f3Qk7LmZp", "536-22-8726", "4556 7375 8689 9855",
-                          "DE75 5121 0800 1245 1261 99", "contest-winner-7Qz", "q8Rv2mKx9LpW", "ab"})
+                          "DE75 5121 0800 1245 1261 99", "contest-winner-7Qz", "q8Rv2mKx9LpW", "ab",
+                          "sl7kq2mAAAAAAAAAA9xP3vQ"})
         CHECK(placeholder(v));
 }
 
