@@ -96,7 +96,7 @@ std::string event_body(uint64_t n) {
                   static_cast<unsigned long long>(n % 1000000));
     return R"({"token":"x","team_id":"T0DOUBLE01","api_app_id":"A0DOUBLE01","type":"event_callback","event_id":"Ev0SOAK)" +
            std::to_string(n) + R"(","event_time":1700000000,"event":{"type":"message","channel":"C0SOAK0001","user":"U0SOAK0001","text":")" +
-           (secret ? std::string("card 4111 1111 1111 1111") : std::string("lunch at noon? the deploy is done")) +
+           (secret ? std::string("card 4539 1488 0343 6467") : std::string("lunch at noon? the deploy is done")) +
            R"(","ts":")" + ts + R"(","channel_type":"channel"}})";
 }
 

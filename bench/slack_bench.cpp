@@ -59,7 +59,7 @@ namespace {
 using namespace std::chrono;
 using dlpd::test::SlackDouble;
 
-const std::string kCard = "4111 1111 1111 1111";
+const std::string kCard = "4539 1488 0343 6467";
 
 struct Percentiles {
     double p50 = 0, p99 = 0, max = 0;

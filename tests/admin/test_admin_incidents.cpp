@@ -8,19 +8,19 @@ using namespace dlpd;
 using namespace dlpd::test;
 
 namespace {
-const std::string kHostileMessage = "<script>alert('pwned')</script> my card 4111 1111 1111 1111";
+const std::string kHostileMessage = "<script>alert('pwned')</script> my card 4539 1488 0343 6467";
 }
 
 TEST_CASE("admin shows a Slack message containing HTML as text", "[admin]") {
     AdminUnderTest admin;
-    const int64_t id = admin.add_incident(kHostileMessage, "4111 1111 1111 1111");
+    const int64_t id = admin.add_incident(kHostileMessage, "4539 1488 0343 6467");
     Browser browser(admin.server->port());
     REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
     const Reply page = browser.get("/incidents/view?id=" + std::to_string(id));
     REQUIRE(page.status == 200);
-    CHECK(contains(page.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card **** **** **** 1111"));
+    CHECK(contains(page.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card **** **** **** 6467"));
     CHECK_FALSE(contains(page.body, "<script"));
-    CHECK_FALSE(contains(page.body, "4111 1111 1111 1111"));  // masked until revealed
+    CHECK_FALSE(contains(page.body, "4539 1488 0343 6467"));  // masked until revealed
     CHECK(contains(page.body, "card_visa"));
     CHECK(contains(page.body, "href=\"https://double.slack.com/archives/C0GENERAL1/p1700000001000100\""));
     CHECK(contains(page.body, "<dt>notify</dt><dd>channel_not_found</dd>"));  // what failed, readable
@@ -28,7 +28,7 @@ TEST_CASE("admin shows a Slack message containing HTML as text", "[admin]") {
 
     const Reply revealed = browser.post("/incidents/reveal", {{"id", std::to_string(id)}});
     REQUIRE(revealed.status == 200);
-    CHECK(contains(revealed.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card 4111 1111 1111 1111"));
+    CHECK(contains(revealed.body, "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; my card 4539 1488 0343 6467"));
     CHECK_FALSE(contains(revealed.body, "<script"));
     const auto audit = admin.store->audit_log(10);
     CHECK(std::any_of(audit.begin(), audit.end(), [&](const AuditEntry &e) {
@@ -38,17 +38,17 @@ TEST_CASE("admin shows a Slack message containing HTML as text", "[admin]") {
 
 TEST_CASE("admin viewer sees incidents masked and cannot reveal", "[admin]") {
     AdminUnderTest admin;
-    const int64_t id = admin.add_incident(kHostileMessage, "4111 1111 1111 1111");
+    const int64_t id = admin.add_incident(kHostileMessage, "4539 1488 0343 6467");
     Browser browser(admin.server->port());
     REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
     const Reply page = browser.get("/incidents/view?id=" + std::to_string(id));
     REQUIRE(page.status == 200);
-    CHECK(contains(page.body, "**** **** **** 1111"));
-    CHECK_FALSE(contains(page.body, "4111 1111 1111 1111"));
+    CHECK(contains(page.body, "**** **** **** 6467"));
+    CHECK_FALSE(contains(page.body, "4539 1488 0343 6467"));
     CHECK_FALSE(contains(page.body, "/incidents/reveal"));
     const Reply reveal = browser.post("/incidents/reveal", {{"id", std::to_string(id)}});
     CHECK(reveal.status == 403);
-    CHECK_FALSE(contains(reveal.body, "4111 1111 1111 1111"));
+    CHECK_FALSE(contains(reveal.body, "4539 1488 0343 6467"));
     const auto audit = admin.store->audit_log(10);
     CHECK(std::none_of(audit.begin(), audit.end(), [](const AuditEntry &e) { return e.action == "incident.reveal"; }));
 }
@@ -65,8 +65,8 @@ TEST_CASE("admin hides a kept message the rules in force no longer mask", "[admi
 
 TEST_CASE("admin incident list filters and pages", "[admin]") {
     AdminUnderTest admin([](AdminOptions &o) { o.page_size = 2; });
-    for (int i = 0; i < 3; ++i) admin.add_incident("", "4111 1111 1111 1111", "C0PAYMENTS");
-    admin.add_incident("", "4111 1111 1111 1111", "C0RANDOM01");
+    for (int i = 0; i < 3; ++i) admin.add_incident("", "4539 1488 0343 6467", "C0PAYMENTS");
+    admin.add_incident("", "4539 1488 0343 6467", "C0RANDOM01");
     Browser browser(admin.server->port());
     REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
     const Reply all = browser.get("/incidents");
@@ -84,20 +84,20 @@ TEST_CASE("admin incident list filters and pages", "[admin]") {
 
 TEST_CASE("admin CSV export is masked and safe from formulas", "[admin]") {
     AdminUnderTest admin;
-    admin.add_incident(kHostileMessage, "4111 1111 1111 1111", "=HYPERLINK(\"http://evil\")");
+    admin.add_incident(kHostileMessage, "4539 1488 0343 6467", "=HYPERLINK(\"http://evil\")");
     Browser browser(admin.server->port());
     REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
     const Reply csv = browser.get("/incidents.csv");
     CHECK(csv.status == 200);
     CHECK(contains(csv.headers.get("Content-Type", ""), "text/csv"));
     CHECK(contains(csv.body, "\"'=HYPERLINK(\"\"http://evil\"\")\""));
-    CHECK(contains(csv.body, "\"**** **** **** 1111\""));
-    CHECK_FALSE(contains(csv.body, "4111 1111 1111 1111"));
+    CHECK(contains(csv.body, "\"**** **** **** 6467\""));
+    CHECK_FALSE(contains(csv.body, "4539 1488 0343 6467"));
 }
 
 TEST_CASE("admin dashboard shows the chart, Slack and the plugins", "[admin]") {
     AdminUnderTest admin;
-    admin.add_incident("", "4111 1111 1111 1111");
+    admin.add_incident("", "4539 1488 0343 6467");
     Browser browser(admin.server->port());
     REQUIRE(browser.sign_in("victor", kViewerPassword).status == 303);
     const Reply page = browser.get("/");

@@ -200,7 +200,7 @@ TEST_CASE("chat.delete lets a bot delete only its own messages and an admin user
     SlackDouble slack;
     slack.start();
     slack.add_channel("C0ALERTS1");
-    slack.add_message({"C0ALERTS1", "1700000001.000100", "U0ALICE01", "card 4111 1111 1111 1111", {}, {}, {}});
+    slack.add_message({"C0ALERTS1", "1700000001.000100", "U0ALICE01", "card 4539 1488 0343 6467", {}, {}, {}});
     const auto &o = slack.options();
 
     auto posted = api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"removed a message"})");
@@ -356,7 +356,7 @@ TEST_CASE("a pushed message arrives as an events_api envelope and unacked is red
     SocketClient client(open_socket_url(slack));
     REQUIRE(client.read_json()->getValue<std::string>("type") == "hello");
 
-    const auto id = slack.push_message_event("C0ALERTS1", "U0ALICE01", "my card 4111111111111111",
+    const auto id = slack.push_message_event("C0ALERTS1", "U0ALICE01", "my card 4539148803436467",
                                              "1700000002.000200", "1700000001.000100");
     auto first = client.read_json();
     CHECK(first->getValue<std::string>("envelope_id") == id);
@@ -373,7 +373,7 @@ TEST_CASE("a pushed message arrives as an events_api envelope and unacked is red
     CHECK(event->getValue<std::string>("channel") == "C0ALERTS1");
     CHECK(event->getValue<std::string>("ts") == "1700000002.000200");
     CHECK(event->getValue<std::string>("thread_ts") == "1700000001.000100");
-    CHECK(event->getValue<std::string>("text") == "my card 4111111111111111");
+    CHECK(event->getValue<std::string>("text") == "my card 4539148803436467");
     // The message is now in the workspace, so a client can delete it.
     CHECK(slack.messages("C0ALERTS1").size() == 1);
 
@@ -448,13 +448,13 @@ TEST_CASE("message_changed carries the new and previous text") {
     client.read_json();
     slack.push_message_event("C0ALERTS1", "U0ALICE01", "harmless", "1700000005.000100");
     client.read_json();
-    slack.push_message_changed("C0ALERTS1", "1700000005.000100", "now with 4111111111111111");
+    slack.push_message_changed("C0ALERTS1", "1700000005.000100", "now with 4539148803436467");
     auto event = client.read_json()->getObject("payload")->getObject("event");
     CHECK(event->getValue<std::string>("subtype") == "message_changed");
-    CHECK(event->getObject("message")->getValue<std::string>("text") == "now with 4111111111111111");
+    CHECK(event->getObject("message")->getValue<std::string>("text") == "now with 4539148803436467");
     CHECK(event->getObject("previous_message")->getValue<std::string>("text") == "harmless");
     REQUIRE(slack.messages("C0ALERTS1").size() == 1);
-    CHECK(slack.messages("C0ALERTS1")[0].text == "now with 4111111111111111");
+    CHECK(slack.messages("C0ALERTS1")[0].text == "now with 4539148803436467");
 }
 
 TEST_CASE("chat.delete is echoed as a message_deleted event") {

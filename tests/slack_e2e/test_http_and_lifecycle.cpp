@@ -24,7 +24,7 @@ using namespace dlpd::test;
 
 namespace {
 
-const std::string kCard = "4111 1111 1111 1111";
+const std::string kCard = "4539 1488 0343 6467";
 const std::string kSecret = "test-signing-secret-0123456789";
 
 std::string message_event(const std::string &event_id, const std::string &channel, const std::string &user,
@@ -303,7 +303,7 @@ TEST_CASE("dlpd run deletes through the double, and on SIGTERM closes its socket
     CHECK(log_text.find("stopping on SIGTERM") != std::string::npos);
     // Secrets: no token, no ticket, no card number, even at debug level.
     for (const auto &secret : {slack.options().app_token, slack.options().bot_token, slack.options().user_token,
-                               std::string("ticket="), kCard, std::string("4111111111111111")})
+                               std::string("ticket="), kCard, std::string("4539148803436467")})
         CHECK(log_text.find(secret) == std::string::npos);
 }
 
@@ -315,12 +315,12 @@ TEST_CASE("no token and no matched secret ever appears in the logs", "[slack][e2
     };
     SlackHarness h(options);
     REQUIRE(h.wait_connected());
-    const File file = shared_file("F0LOGS0001", "creds.txt", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+    const File file = shared_file("F0LOGS0001", "creds.txt", "aws_secret_access_key = H53rGTD/2U3OpSH5r44wLzwTGV6HJYq/EEyUqj37\n");
     h.slack.add_file(file);
     h.slack.rate_limit_next("chat.delete", 1, 1);
     h.slack.fail_next("chat.postMessage", "not_in_channel");
     h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "card " + kCard, "1700000024.000100");
-    h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "SLACK_BOT_TOKEN=xoxb-2222222222-3333333333-EXAMPLEfakeBotToken00000",
+    h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "SLACK_BOT_TOKEN=xoxb-60603277426-4535829373909-SLcwLUKvlsmkYRJh5okeBPMJ",
                                "1700000024.000200");
     h.slack.push_file_shared("F0LOGS0001", "C0SECRETS1", "U0ERIN0001");
     h.slack.send_garbage(GarbageKind::malformed_json);
@@ -334,13 +334,13 @@ TEST_CASE("no token and no matched secret ever appears in the logs", "[slack][e2
     REQUIRE(logs.find("incident #") != std::string::npos);  // the run did log its work
     for (const auto &secret :
          {h.slack.options().app_token, h.slack.options().bot_token, h.slack.options().user_token, std::string("ticket="),
-          kCard, std::string("4111111111111111"), std::string("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-          std::string("xoxb-2222222222-3333333333-EXAMPLEfakeBotToken00000")})
+          kCard, std::string("4539148803436467"), std::string("H53rGTD/2U3OpSH5r44wLzwTGV6HJYq/EEyUqj37"),
+          std::string("xoxb-60603277426-4535829373909-SLcwLUKvlsmkYRJh5okeBPMJ")})
         CHECK(logs.find(secret) == std::string::npos);
     // Nor in what dlpd posted to Slack.
     for (const auto &m : h.slack.posted_messages()) {
         CHECK(m.text.find(kCard) == std::string::npos);
-        CHECK(m.text.find("EXAMPLEKEY") == std::string::npos);
-        CHECK(m.text.find("EXAMPLEfakeBotToken") == std::string::npos);
+        CHECK(m.text.find("EEyUqj37") == std::string::npos);
+        CHECK(m.text.find("SLcwLUKvlsmkYRJh5okeBPMJ") == std::string::npos);
     }
 }

@@ -11,8 +11,8 @@ using namespace dlpd::test;
 
 namespace {
 
-const std::string kCard = "4111 1111 1111 1111";       // Luhn-valid test card
-const std::string kCardMasked = "**** **** **** 1111";
+const std::string kCard = "4539 1488 0343 6467";       // Luhn-valid test card
+const std::string kCardMasked = "**** **** **** 6467";
 const std::string kNotACard = "4111 1111 1111 1112";   // fails Luhn
 
 bool has_text(const std::vector<Message> &messages, const std::string &needle) {
@@ -37,7 +37,7 @@ TEST_CASE("a message with a card number is deleted and the channel is told why w
     CHECK(notice.text.find("<@U0ALICE001>") != std::string::npos);
     CHECK(notice.text.find(kCardMasked) != std::string::npos);
     CHECK(notice.text.find(kCard) == std::string::npos);
-    CHECK(notice.text.find("4111111111111111") == std::string::npos);
+    CHECK(notice.text.find("4539148803436467") == std::string::npos);
 
     // Deleted with the user token: a bot token cannot delete a person's message.
     const auto deletes = h.slack.calls("chat.delete");
@@ -76,7 +76,7 @@ TEST_CASE("a thread reply with a secret is deleted and the notice goes to the th
     SlackHarness h;
     REQUIRE(h.wait_connected());
     h.slack.push_message_event("C0GENERAL1", "U0BOB00001", "deploy thread", "1700000003.000100");
-    h.slack.push_message_event("C0GENERAL1", "U0BOB00001", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+    h.slack.push_message_event("C0GENERAL1", "U0BOB00001", "AWS_ACCESS_KEY_ID=AKIAZ4M7QH2RXW5BTJ3K",
                                "1700000003.000200", "1700000003.000100");
     REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000003.000200"); }));
     REQUIRE(h.slack.wait_for([&] { return !h.notices("C0GENERAL1").empty(); }));
@@ -96,7 +96,7 @@ TEST_CASE("an edit that adds a secret deletes the edited message", "[slack][e2e]
     REQUIRE(h.slack.wait_for([&] { return h.slack.acks().size() >= 1; }));
     REQUIRE(h.wait_idle());
     CHECK(h.slack.deleted_messages().empty());
-    h.slack.push_message_changed("C0GENERAL1", "1700000004.000100", "GITHUB_TOKEN=ghp_EXAMPLE00000000000000000000000000000");
+    h.slack.push_message_changed("C0GENERAL1", "1700000004.000100", "GITHUB_TOKEN=ghp_qsR6RZ24lPoQj3oPUlieI2nVsbBi1RMar1jf");
     REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000004.000100"); }));
     REQUIRE(h.wait_idle());
     const auto incidents = h.store->recent_incidents(10);
@@ -112,14 +112,14 @@ TEST_CASE("a secret in blocks or attachments is found even when the text is harm
     h.slack.add_message({"C0GENERAL1", "1700000005.000100", "U0DAVE0001", "see attached", "", "", ""});
     h.slack.push_event(R"({"type":"message","channel":"C0GENERAL1","user":"U0DAVE0001","text":"see attached",
         "ts":"1700000005.000100","channel_type":"channel",
-        "attachments":[{"fallback":"creds","fields":[{"title":"key","value":"AKIAIOSFODNN7EXAMPLE"}]}]})");
+        "attachments":[{"fallback":"creds","fields":[{"title":"key","value":"AKIAZ4M7QH2RXW5BTJ3K"}]}]})");
     REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000005.000100"); }));
 }
 
 TEST_CASE("a shared file with a secret is downloaded with the bot token, scanned and deleted", "[slack][e2e]") {
     SlackHarness h;
     REQUIRE(h.wait_connected());
-    const File file = shared_file("F0SECRET01", "keys.env", "# staging\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n");
+    const File file = shared_file("F0SECRET01", "keys.env", "# staging\nAWS_ACCESS_KEY_ID=AKIAZ4M7QH2RXW5BTJ3K\n");
     h.slack.add_file(file);
     const File harmless = shared_file("F0HARMLES1", "notes.txt", "nothing to see\n");
     h.slack.add_file(harmless);
@@ -179,7 +179,7 @@ TEST_CASE("dlpd's own posts are never scanned", "[slack][e2e]") {
     REQUIRE(h.wait_connected());
     h.slack.add_message({"C0GENERAL1", "1700000008.000100", "U0BOT00001", "example: " + kCard, "", "B0BOT00001", ""});
     h.slack.push_event(R"({"type":"message","channel":"C0GENERAL1","user":"U0BOT00001","bot_id":"B0BOT00001",
-        "text":"example: 4111 1111 1111 1111","ts":"1700000008.000100","channel_type":"channel"})");
+        "text":"example: 4539 1488 0343 6467","ts":"1700000008.000100","channel_type":"channel"})");
     // dlpd's own deletion echo (message_deleted) is ignored too.
     h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "card " + kCard, "1700000008.000200");
     REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000008.000200"); }));
@@ -374,7 +374,7 @@ TEST_CASE("a file larger than slack.max_file_bytes is not downloaded, and the lo
     options.configure = [](Config &c) { c.slack.max_file_bytes = 64; };
     SlackHarness h(options);
     REQUIRE(h.wait_connected());
-    const File file = shared_file("F0BIGFILE1", "big.txt", std::string(1000, 'x') + "\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n");
+    const File file = shared_file("F0BIGFILE1", "big.txt", std::string(1000, 'x') + "\nAWS_ACCESS_KEY_ID=AKIAZ4M7QH2RXW5BTJ3K\n");
     h.slack.add_file(file);
     h.slack.push_file_shared("F0BIGFILE1", "C0SECRETS1", "U0ERIN0001");
     REQUIRE(h.slack.wait_for([&] { return h.slack.calls("files.info").size() == 1; }));

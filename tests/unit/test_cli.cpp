@@ -21,7 +21,7 @@ const char *kPack = R"(rules:
     validators: [luhn]
     severity: high
     examples:
-      match: ["4111 1111 1111 1111"]
+      match: ["4539 1488 0343 6467"]
       no_match: ["4111 1111 1111 1112"]
   - name: us_ssn
     regex: '\b([0-8]\d{2}-\d{2}-\d{4})\b'
@@ -144,11 +144,13 @@ TEST_CASE("matches are masked unless --reveal is given", "[cli]") {
     test::TempDir tmp;
     auto pack = tmp.write("pack.yaml", kPack);
     auto r = run(test::dlpd_command() + " scan --patterns " + test::quote(pack.string()) + " -",
-                 "key AKIAIOSFODNN7EXAMPLE and card 4111 1111 1111 1111\n");
+                 "key AKIAZ4M7QH2RXW5BTJ3K and card 4539 1488 0343 6467\n");
     CHECK(r.exit_code == 1);
-    CHECK(r.out == "-:1:5: critical aws_key_id (regex): ****************MPLE\n"
-                   "-:1:35: high card (regex, confirmed by luhn): **** **** **** 1111\n");
-    CHECK(r.out.find("AKIAIOSFODNN7EXAMPLE") == std::string::npos);
+    // The card is confirmed by a checksum validator, which raises the
+    // rule's base confidence (medium) by one level.
+    CHECK(r.out == "-:1:5: critical aws_key_id (regex; medium confidence): ****************TJ3K\n"
+                   "-:1:35: high card (regex, confirmed by luhn; high confidence): **** **** **** 6467\n");
+    CHECK(r.out.find("AKIAZ4M7QH2RXW5BTJ3K") == std::string::npos);
 }
 
 TEST_CASE("the seed system's classic pattern works unchanged: group 1 is the card", "[cli]") {
@@ -157,12 +159,12 @@ TEST_CASE("the seed system's classic pattern works unchanged: group 1 is the car
                                        "  regex: '.*(4[0-9]{3} [0-9]{4} [0-9]{4} (?:[0-9]{4})?).*'\n"
                                        "  validators: [luhn]\n");
     auto r = run(test::dlpd_command() + " scan --reveal --format jsonl --patterns " + test::quote(pack.string()) + " -",
-                 "hi\nplease charge 4111 1111 1111 1111 today\nor 4111 1111 1111 1112\n");
+                 "hi\nplease charge 4539 1488 0343 6467 today\nor 4111 1111 1111 1112\n");
     CHECK(r.exit_code == 1);
     auto got = parse_jsonl(r.out);
     REQUIRE(got.size() == 1);
     CHECK(got[0].line == 2);
-    CHECK(got[0].match == "4111 1111 1111 1111");
+    CHECK(got[0].match == "4539 1488 0343 6467");
     CHECK_THAT(r.out, Catch::Contains("\"column\":15"));
 }
 
@@ -172,7 +174,7 @@ TEST_CASE("exit status: 0 for clean input, 1 for findings, 2 for errors", "[cli]
     auto clean = tmp.write("clean/a.txt", "nothing to see, order 12345, card 4111 1111 1111 1112\n");
     const std::string scan = test::dlpd_command() + " scan --patterns " + test::quote(pack.string()) + " ";
     CHECK(run(scan + test::quote(clean.string())).exit_code == 0);
-    CHECK(run(scan + "-", "AKIAIOSFODNN7EXAMPLE").exit_code == 1);
+    CHECK(run(scan + "-", "AKIAZ4M7QH2RXW5BTJ3K").exit_code == 1);
 
     auto missing = run(scan + test::quote(clean.string()) + " /no/such/file");
     CHECK(missing.exit_code == 2);
@@ -224,7 +226,7 @@ TEST_CASE("SARIF output is one JSON document with the results", "[cli]") {
     test::TempDir tmp;
     auto pack = tmp.write("pack.yaml", kPack);
     auto r = run(test::dlpd_command() + " scan --format sarif --patterns " + test::quote(pack.string()) + " -",
-                 "a AKIAIOSFODNN7EXAMPLE\nb 123-45-6789\n");
+                 "a AKIAZ4M7QH2RXW5BTJ3K\nb 123-45-6789\n");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out, Catch::StartsWith("{\"$schema\"") && Catch::Contains("\"ruleId\":\"aws_key_id\"") &&
                           Catch::Contains("\"ruleId\":\"us_ssn\""));

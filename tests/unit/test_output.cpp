@@ -68,7 +68,7 @@ TEST_CASE("jsonl carries every documented field, masked unless revealed", "[outp
     w->diagnostic(Diagnostic{"b.pdf", "filetype", LogLevel::warning, -6, "", "truncated PDF"});
     w->finish();
     CHECK(out.str() ==
-          R"({"type":"finding","path":"dir/a.txt","rule":"visa","detector":"regex","severity":"high","start":10,"end":29,"line":2,"column":5,"match":"**** **** **** 1111","masked":true,"validators":["luhn"]})"
+          R"({"type":"finding","path":"dir/a.txt","rule":"visa","detector":"regex","severity":"high","confidence":"medium","start":10,"end":29,"line":2,"column":5,"match":"**** **** **** 1111","masked":true,"validators":["luhn"]})"
           "\n"
           R"({"type":"diagnostic","path":"b.pdf","source":"filetype","level":"warning","status":-6,"subject":"","message":"truncated PDF"})"
           "\n");
@@ -85,7 +85,7 @@ TEST_CASE("text output puts findings on stdout and diagnostics on stderr, escapi
     f.path = "evil\nname.txt";
     w->finding(f);
     w->diagnostic(Diagnostic{"x.bin", "dlpd", LogLevel::info, -4, "", "binary"});
-    CHECK(out.str() == "evil\\x0aname.txt:2:5: high visa (regex, confirmed by luhn): **** **** **** 1111\n");
+    CHECK(out.str() == "evil\\x0aname.txt:2:5: high visa (regex, confirmed by luhn; medium confidence): **** **** **** 1111\n");
     CHECK(err.str() == "dlpd: info: x.bin: dlpd: binary\n");
 }
 

@@ -81,10 +81,10 @@ TEST_CASE("migrations apply to an empty database, and running them again changes
     auto store = db.open();
     CHECK(store->schema_version() == 0);
     auto applied = store->migrate();
-    REQUIRE(applied.size() == 1);
-    CHECK(store->schema_version() == 1);
+    REQUIRE(applied.size() == 2);
+    CHECK(store->schema_version() == 2);
     CHECK(store->migrate().empty());
-    CHECK(store->schema_version() == 1);
+    CHECK(store->schema_version() == 2);
     CHECK(store->rules().empty());
     CHECK(store->rules_revision() == 0);
 }
@@ -179,22 +179,22 @@ TEST_CASE("an incident keeps the masked match and a fingerprint, not the secret"
     in.rule = "card_visa";
     in.detector = "regex";
     in.severity = "high";
-    in.match = "4111 1111 1111 1111";
-    in.message_text = "my card is 4111 1111 1111 1111";
+    in.match = "4539 1488 0343 6467";
+    in.message_text = "my card is 4539 1488 0343 6467";
     const int64_t id = store->record_incident(in);
     auto got = store->incident(id);
     REQUIRE(got);
-    CHECK(got->masked_match == "**** **** **** 1111");
+    CHECK(got->masked_match == "**** **** **** 6467");
     CHECK(got->match_fingerprint.size() == 64);
     CHECK(got->message_ts == "1712345678.000100");
     CHECK_FALSE(got->has_message_text);  // not kept unless asked for
     CHECK_FALSE(store->incident_message_text(id));
     // Same secret, same fingerprint; another secret, another.
-    CHECK(store->fingerprint("4111 1111 1111 1111") == got->match_fingerprint);
+    CHECK(store->fingerprint("4539 1488 0343 6467") == got->match_fingerprint);
     CHECK(store->fingerprint("4111 1111 1111 1112") != got->match_fingerprint);
     if (dialect == "sqlite") {
         const std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
-        CHECK(bytes.find("4111 1111 1111 1111") == std::string::npos);
+        CHECK(bytes.find("4539 1488 0343 6467") == std::string::npos);
     }
 }
 
@@ -211,8 +211,8 @@ TEST_CASE("kept message text is sealed with the environment's key", "[store]") {
     store->migrate();
     IncidentInput in;
     in.rule = "aws";
-    in.match = "AKIAIOSFODNN7EXAMPLE";
-    in.message_text = "deploy with AKIAIOSFODNN7EXAMPLE please";
+    in.match = "AKIAZ4M7QH2RXW5BTJ3K";
+    in.message_text = "deploy with AKIAZ4M7QH2RXW5BTJ3K please";
     const int64_t id = store->record_incident(in);
     auto got = store->incident(id);
     REQUIRE(got);
@@ -221,7 +221,7 @@ TEST_CASE("kept message text is sealed with the environment's key", "[store]") {
     CHECK(store->incident_message_text(id) == std::optional<std::string>(in.message_text));
     if (dialect == "sqlite") {
         const std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
-        CHECK(bytes.find("AKIAIOSFODNN7EXAMPLE") == std::string::npos);
+        CHECK(bytes.find("AKIAZ4M7QH2RXW5BTJ3K") == std::string::npos);
         CHECK(bytes.find("deploy with") == std::string::npos);
     }
     // Without the key, the text cannot be read back.
@@ -242,8 +242,8 @@ TEST_CASE("by default message text is sealed with a key file dlpd creates, mode 
     CHECK_FALSE(std::filesystem::exists(options.key_file));  // made when first needed (here the first incident), not at open
     IncidentInput in;
     in.rule = "card_visa";
-    in.match = "4111 1111 1111 1111";
-    in.message_text = "my card is 4111 1111 1111 1111, thanks";
+    in.match = "4539 1488 0343 6467";
+    in.message_text = "my card is 4539 1488 0343 6467, thanks";
     const int64_t id = store->record_incident(in);
     REQUIRE(std::filesystem::exists(options.key_file));
     struct stat st {};
@@ -259,7 +259,7 @@ TEST_CASE("by default message text is sealed with a key file dlpd creates, mode 
         // Every byte of the database, its WAL included: neither the text nor the secret.
         std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
         if (std::filesystem::exists(db.dir.path() / "dlpd.db-wal")) bytes += test::slurp(db.dir.path() / "dlpd.db-wal");
-        CHECK(bytes.find("4111 1111 1111 1111") == std::string::npos);
+        CHECK(bytes.find("4539 1488 0343 6467") == std::string::npos);
         CHECK(bytes.find("my card is") == std::string::npos);
         CHECK(bytes.find("thanks") == std::string::npos);
     }
@@ -464,7 +464,8 @@ TEST_CASE("dlpd migrate and dlpd patterns import and export from the command lin
 
     auto first = test::run(dlpd + " migrate" + database);
     CHECK(first.exit_code == 0);
-    CHECK_THAT(first.out, Catch::Contains("applied migration 1") && Catch::Contains("schema version 1"));
+    CHECK_THAT(first.out, Catch::Contains("applied migration 1") && Catch::Contains("applied migration 2") &&
+                                  Catch::Contains("schema version 2"));
     auto second = test::run(dlpd + " migrate" + database);
     CHECK(second.exit_code == 0);
     CHECK_THAT(second.out, Catch::Contains("already up to date"));
@@ -595,7 +596,7 @@ TEST_CASE("dlpd scan --config scans with the rules in the configured store", "[s
     auto config = tmp.write("dlpd.yaml", "database:\n  url: sqlite:" + db_file.string() + "\n");
     const std::string dlpd = test::dlpd_command();
     // No store yet: the pack's rules, with a notice.
-    auto before = test::run(dlpd + " scan --config " + test::quote(config.string()) + " -", "AKIAIOSFODNN7EXAMPLE");
+    auto before = test::run(dlpd + " scan --config " + test::quote(config.string()) + " -", "AKIAZ4M7QH2RXW5BTJ3K");
     CHECK(before.exit_code == 1);
     CHECK_THAT(before.err, Catch::Contains("no store at"));
     // A store with one rule of its own: that rule, and not the pack's.
@@ -604,7 +605,7 @@ TEST_CASE("dlpd scan --config scans with the rules in the configured store", "[s
                       test::quote(config.string()))
                 .exit_code == 0);
     auto after = test::run(dlpd + " scan --format jsonl --config " + test::quote(config.string()) + " -",
-                           "xyzzy and AKIAIOSFODNN7EXAMPLE");
+                           "xyzzy and AKIAZ4M7QH2RXW5BTJ3K");
     CHECK(after.exit_code == 1);
     CHECK_THAT(after.out, Catch::Contains("\"rule\":\"only_in_store\""));
     CHECK(after.out.find("aws") == std::string::npos);
