@@ -124,6 +124,34 @@ TEST_CASE("the policy takes the union over severities, and dry-run channels touc
     CHECK(error.find("unknown action 'shred'") != std::string::npos);
 }
 
+TEST_CASE("each action needs its minimum confidence, and exempt users and bots are named", "[slack][policy]") {
+    PolicyOptions policy;  // delete,notify for every severity
+    std::string error;
+    policy.actions = parse_action_list("delete,notify,alert", error);
+    REQUIRE(error.empty());
+    policy.min_confidence_delete = 2;  // high
+    policy.min_confidence_notify = 1;  // medium
+    policy.min_confidence_alert = 0;   // low
+    CHECK(decide_actions(policy, "C1", {{"r", "high", "**", "high"}}) == ActionSet{true, true, true, false});
+    CHECK(decide_actions(policy, "C1", {{"r", "high", "**", "medium"}}) == ActionSet{false, true, true, false});
+    CHECK(decide_actions(policy, "C1", {{"r", "high", "**", "low"}}) == ActionSet{false, false, true, false});
+    // One sure finding is enough for the message.
+    CHECK(decide_actions(policy, "C1", {{"r", "high", "**", "low"}, {"s", "low", "**", "high"}}) ==
+          ActionSet{true, true, true, false});
+    CHECK(confidence_rank("medium") == 1);
+    CHECK(confidence_rank("sure") == -1);
+
+    policy.exempt_users = {"U0CISO0001"};
+    policy.exempt_bots = {"B0DEPLOY01"};
+    CHECK(is_exempt(policy, "U0CISO0001", ""));
+    CHECK(is_exempt(policy, "U0BOB00001", "B0DEPLOY01"));
+    CHECK_FALSE(is_exempt(policy, "U0BOB00001", ""));
+    CHECK_FALSE(is_exempt(policy, "U0BOB00001", "B0OTHER001"));
+    policy.exempt_all_bots = true;
+    CHECK(is_exempt(policy, "", "B0OTHER001"));
+    CHECK_FALSE(is_exempt(policy, "U0BOB00001", ""));
+}
+
 TEST_CASE("a notice fills its placeholders and escapes Slack markup", "[slack][policy]") {
     const std::string text = render_notice("{user}: {rules} ({severity}) {masked} x{count} {unknown}", "U1",
                                            {{"card<visa>", "high", "**** 1111"}, {"ssn", "critical", "***"}});

@@ -610,3 +610,93 @@ TEST_CASE("dlpd scan --config scans with the rules in the configured store", "[s
     CHECK_THAT(after.out, Catch::Contains("\"rule\":\"only_in_store\""));
     CHECK(after.out.find("aws") == std::string::npos);
 }
+
+TEST_CASE("the allowlist keeps fingerprints only: seeded once, marked from an incident, removed, all audited",
+          "[store][allowlist]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    CHECK(store->allowlist_revision() == 0);
+    CHECK(store->seed_allowlist({"4539 1488 0343 6467", "AKIAZ4M7QH2RXW5BTJ3K", "4539148803436467"}, "seeder") == 2);
+    const int64_t seeded_revision = store->allowlist_revision();
+    CHECK(seeded_revision > 0);
+    // Seeding happens once: again, nothing.
+    CHECK(store->seed_allowlist({"4716 1089 9971 6531"}, "seeder") == 0);
+    auto entries = store->allowlist_entries();
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].source == "pack");
+    CHECK(store->allowlist_entry_for(store->fingerprint("4539-1488-0343-6467")));
+
+    IncidentInput in;
+    in.channel_id = "C0GENERAL1";
+    in.rule = "card_visa";
+    in.detector = "regex";
+    in.severity = "high";
+    in.confidence = "high";
+    in.match = "4716 1089 9971 6531";
+    const int64_t incident = store->record_incident(in);
+    CHECK(store->incident(incident)->confidence == "high");
+    auto marked = store->mark_false_positive(incident, "alice", "the demo card of our shop");
+    REQUIRE(marked);
+    CHECK(marked->source == "false_positive");
+    CHECK(marked->incident_id == incident);
+    CHECK(marked->rule == "card_visa");
+    CHECK(marked->created_by == "alice");
+    CHECK(marked->fingerprint == store->fingerprint("4716108999716531"));
+    CHECK(store->allowlist_revision() > seeded_revision);
+    // Marking it again adds nothing; an incident that does not exist gives nothing.
+    CHECK(store->mark_false_positive(incident, "bob", "")->id == marked->id);
+    CHECK_FALSE(store->mark_false_positive(incident + 1000, "bob", ""));
+    CHECK(store->allowlist_entries().size() == 3);
+
+    CHECK(store->remove_allowlist_entry(marked->id, "alice"));
+    CHECK_FALSE(store->remove_allowlist_entry(marked->id, "alice"));
+    CHECK_FALSE(store->allowlist_entry_for(marked->fingerprint));
+    // A removed test value stays removed.
+    CHECK(store->remove_allowlist_entry(entries[0].id, "alice"));
+    CHECK(store->seed_allowlist({"4539 1488 0343 6467"}, "seeder") == 0);
+    CHECK(store->allowlist_entries().size() == 1);
+
+    std::string actions;
+    for (const auto &a : store->audit_log(50)) actions += a.action + " " + a.detail + "\n";
+    CHECK_THAT(actions, Catch::Contains("allowlist.seed") && Catch::Contains("allowlist.add marked a false positive") &&
+                            Catch::Contains("allowlist.remove false_positive, rule card_visa"));
+    if (dialect == "sqlite") {
+        const std::string bytes = test::slurp(db.dir.path() / "dlpd.db");
+        for (const char *value : {"4716108999716531", "4716 1089 9971 6531", "4539148803436467", "AKIAZ4M7QH2RXW5BTJ3K"})
+            CHECK(bytes.find(value) == std::string::npos);
+    }
+}
+
+TEST_CASE("a rule's detection settings survive the store and an export", "[store]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    Rule r = make_rule("ssn_bare", R"(\b(\d{9})\b)");
+    r.validators = {"us_ssn", "entropy:1.5"};
+    r.confidence = "low";
+    r.context = {"ssn", "social security"};
+    r.context_window = 40;
+    r.context_required = true;
+    r.allow = {"^000"};
+    store->upsert_rules({r}, "tester");
+    const int64_t revision = store->rules_revision();
+    auto back = store->rules();
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].validators == r.validators);
+    CHECK(back[0].confidence == "low");
+    CHECK(back[0].context == r.context);
+    CHECK(back[0].context_window == 40);
+    CHECK(back[0].context_required);
+    CHECK(back[0].allow == r.allow);
+    // Saving the same again changes nothing; changing only the context is a change.
+    CHECK(store->upsert_rules({r}, "tester").unchanged == 1);
+    CHECK(store->rules_revision() == revision);
+    r.context.push_back("sozialversicherungsnummer");
+    CHECK(store->upsert_rules({r}, "tester").updated == 1);
+    CHECK(store->rules()[0].context.size() == 3);
+}
