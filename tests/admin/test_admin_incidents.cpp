@@ -109,3 +109,45 @@ TEST_CASE("admin dashboard shows the chart, Slack and the plugins", "[admin]") {
     CHECK(contains(page.body, "href=\"/incidents?rule=card_visa\""));
     CHECK_FALSE(contains(page.body, "href=\"/users\""));  // not for viewers
 }
+
+TEST_CASE("admin marks an incident a false positive, the engine stops reporting it, and undo brings it back",
+          "[admin][allowlist]") {
+    AdminUnderTest admin;
+    const int64_t id = admin.add_incident("my card 4539 1488 0343 6467", "4539 1488 0343 6467");
+    Browser viewer(admin.server->port());
+    REQUIRE(viewer.sign_in("victor", kViewerPassword).status == 303);
+    CHECK_FALSE(contains(viewer.get("/incidents/view?id=" + std::to_string(id)).body, "/incidents/false-positive"));
+    CHECK(viewer.post("/incidents/false-positive", {{"id", std::to_string(id)}}).status == 403);
+    CHECK(admin.store->allowlist_entries().empty());
+
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
+    CHECK(admin.engine->scan_text("card 4539 1488 0343 6467", "t").findings.size() == 1);
+    const Reply marked = browser.post("/incidents/false-positive", {{"id", std::to_string(id)}, {"note", "demo"}});
+    REQUIRE(marked.status == 303);
+    CHECK(marked.location() == "/incidents/view?id=" + std::to_string(id) + "&allowlisted=1");
+    REQUIRE(admin.store->allowlist_entries().size() == 1);
+    const AllowlistEntry entry = admin.store->allowlist_entries()[0];
+    CHECK(entry.incident_id == id);
+    CHECK(entry.created_by == "alice");
+    // notify() has the sync thread load the allowlist; wait for it (a
+    // readiness wait, not a timing assertion).
+    CHECK(eventually([&] { return admin.engine->scan_text("card 4539 1488 0343 6467", "t").findings.empty(); }));
+    CHECK(contains(browser.get("/incidents/view?id=" + std::to_string(id)).body, "on the allowlist"));
+    const Reply list = viewer.get("/allowlist");
+    REQUIRE(list.status == 200);
+    CHECK(contains(list.body, "marked a false positive"));
+    CHECK(contains(list.body, entry.fingerprint.substr(0, 16)));
+    CHECK_FALSE(contains(list.body, "4539"));
+    CHECK_FALSE(contains(list.body, "/allowlist/remove"));  // viewers only look
+    CHECK(viewer.post("/allowlist/remove", {{"id", std::to_string(entry.id)}}).status == 403);
+
+    const Reply undone = browser.post("/allowlist/remove", {{"id", std::to_string(entry.id)}});
+    REQUIRE(undone.status == 303);
+    CHECK(admin.store->allowlist_entries().empty());
+    CHECK(eventually([&] { return admin.engine->scan_text("card 4539 1488 0343 6467", "t").findings.size() == 1; }));
+    CHECK(browser.post("/allowlist/remove", {{"id", std::to_string(entry.id)}}).status == 404);
+    std::string actions;
+    for (const auto &a : admin.store->audit_log(20)) actions += a.actor + ":" + a.action + " ";
+    CHECK_THAT(actions, Catch::Contains("alice:allowlist.add") && Catch::Contains("alice:allowlist.remove"));
+}

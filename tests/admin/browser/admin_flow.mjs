@@ -11,7 +11,9 @@
 // --part slack: the same pattern, then a message posted through the Slack
 //   double that matches it must be deleted, and its incident must show the
 //   message (as text) with the match masked, the masked content and the
-//   pattern; an admin reveals it (audited), a viewer cannot. The set-up is
+//   pattern; an admin reveals it (audited), a viewer cannot; the admin marks
+//   it a false positive (the same value posted again is left alone, the
+//   Allowlist page lists it, the audit log has it) and undoes that. The set-up is
 //   the README's quick start: a configuration file that names no token (they
 //   come from the environment) and says nothing about message text (the
 //   default keeps it, sealed with a key file dlpd creates), the first user
@@ -260,6 +262,51 @@ async function slackMessageBecomesIncident(page, base, slack) {
   await page.goto(base + '/audit');
   check((await page.locator('main').innerText()).includes('incident.reveal'), 'the reveal is in the audit log');
 
+  // False positive: the admin marks it, the value goes on the allowlist
+  // (audited), and the same value posted again is left alone; undo, and
+  // it is acted on again.
+  await page.goto(incidentUrl);
+  await page.fill('input[name=note]', 'our test employee');
+  await page.click('button:has-text("Mark as false positive")');
+  await page.locator('#allowlist .notice-ok').waitFor();
+  check((await page.locator('#allowlist').innerText()).includes('on the allowlist'),
+        'marking a false positive puts the value on the allowlist');
+  await shot(page, '08b-false-positive');
+  await page.goto(base + '/allowlist');
+  const listed = await page.locator('main').innerText();
+  const incidentId = new URL(incidentUrl).searchParams.get('id');
+  check(listed.includes('marked a false positive') && listed.includes(`#${incidentId}`) &&
+        listed.includes('our test employee') && !listed.includes('424242'),
+        'the Allowlist page lists the entry with its incident and note, and never the value');
+  await shot(page, '08c-allowlist');
+  await page.goto(base + '/audit');
+  check((await page.locator('main').innerText()).includes('allowlist.add'), 'marking a false positive is audited');
+  const waitDeleted = async (ts) => {
+    const until = Date.now() + WAIT_MS.slack;
+    while (Date.now() < until) {
+      if ((await slack.send({ cmd: 'deleted' })).messages.some((m) => m.ts === ts)) return true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
+  };
+  const again = { ...SLACK, ts: '1700000002.000100' };
+  const marker = { ...SLACK, ts: '1700000003.000100', text: 'another id EMP-777777' };
+  await slack.send({ cmd: 'push_message', ...again });
+  await slack.send({ cmd: 'push_message', ...marker });
+  check(await waitDeleted(marker.ts), 'a different value of the same pattern is still deleted');
+  await new Promise((r) => setTimeout(r, 2000));
+  check(!(await slack.send({ cmd: 'deleted' })).messages.some((m) => m.ts === again.ts),
+        'the allowlisted value posted again is not deleted');
+  await page.goto(incidentUrl);
+  await page.click('button:has-text("Undo: take it off the allowlist")');
+  await page.locator('#allowlist .notice-ok').waitFor();
+  check((await page.locator('#allowlist').innerText()).includes('Taken off the allowlist'), 'the false positive is undone');
+  await page.goto(base + '/allowlist');
+  check(!(await page.locator('main').innerText()).includes('our test employee'), 'the entry is gone from the Allowlist page');
+  const third = { ...SLACK, ts: '1700000004.000100' };
+  await slack.send({ cmd: 'push_message', ...third });
+  check(await waitDeleted(third.ts), 'after the undo the value is deleted again');
+
   // A viewer sees the masked message, no reveal button, and is refused a reveal.
   await page.context().clearCookies();
   await signInAs(page, base, VIEWER, VIEWER_PASSWORD);
@@ -268,6 +315,8 @@ async function slackMessageBecomesIncident(page, base, slack) {
         'a viewer sees the message masked');
   check((await page.locator('button:has-text("Reveal the full message")').count()) === 0,
         'a viewer has no reveal button');
+  check((await page.locator('button:has-text("Mark as false positive")').count()) === 0,
+        'a viewer has no false-positive button');
   const csrf = await page.locator('input[name=csrf]').first().inputValue();
   const id = new URL(incidentUrl).searchParams.get('id');
   const refused = await page.request.post(base + '/incidents/reveal', { form: { id, csrf }, maxRedirects: 0 });
