@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "engine/fingerprint.hpp"
 #include "slack_harness.hpp"
 
 using namespace dlpd;
@@ -350,6 +351,59 @@ TEST_CASE("policy: dry-run channels only record and alert, ephemeral notices go 
     CHECK(alerts[0].text.find("C0DRYRUN01") != std::string::npos);
     CHECK(alerts[0].text.find(kCard) == std::string::npos);
     CHECK(h.store->recent_incidents(10).size() == 2);
+}
+
+TEST_CASE("the default policy by severity: an e-mail address is recorded and alerted, a card deleted and told",
+          "[slack][e2e][policy]") {
+    HarnessOptions options;
+    options.configure = [](Config &c) { c.policy.alert_channel = "C0ALERTS01"; };  // the rest: the defaults
+    SlackHarness h(options);
+    REQUIRE(h.wait_connected());
+    h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "write to jane.roe@contoso-mail.com", "1700000018.000100");
+    h.slack.push_message_event("C0GENERAL1", "U0BOB00001", "card " + kCard, "1700000018.000200");
+    REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000018.000200"); }));
+    REQUIRE(h.slack.wait_for([&] { return h.notices("C0ALERTS01").size() == 1; }));
+    REQUIRE(h.wait_idle());
+    CHECK_FALSE(h.deleted("1700000018.000100"));
+    const auto general = h.notices("C0GENERAL1");
+    REQUIRE(general.size() == 1);  // only the card's notice
+    CHECK(general[0].text.find("card_visa") != std::string::npos);
+    const auto alerts = h.notices("C0ALERTS01");
+    CHECK(alerts[0].text.find("email_address") != std::string::npos);
+    CHECK(alerts[0].text.find("jane.roe") == std::string::npos);
+    const auto incidents = h.store->recent_incidents(10);
+    REQUIRE(incidents.size() == 2);
+    for (const auto &i : incidents) {
+        INFO(i.rule << " " << i.actions);
+        if (i.rule == "email_address") {
+            CHECK(i.severity == "low");
+            CHECK(i.actions.find("\"planned\":\"alert\"") != std::string::npos);
+        } else {
+            CHECK(i.rule == "card_visa");
+            CHECK(i.confidence == "high");  // Luhn confirmed it
+            CHECK(i.actions.find("\"planned\":\"delete,notify\"") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("exempt users are not scanned, and a value on the allowlist is not acted on", "[slack][e2e][policy]") {
+    HarnessOptions options;
+    options.configure = [](Config &c) { c.policy.exempt_users = "U0CISO0001"; };
+    SlackHarness h(options);
+    auto allowlist = std::make_shared<ValueAllowlist>();
+    allowlist->add_values({"4716-1089-9971-6531"});
+    h.setup->engine->set_value_allowlist(allowlist);
+    REQUIRE(h.wait_connected());
+    h.slack.push_message_event("C0GENERAL1", "U0CISO0001", "card " + kCard, "1700000019.000100");
+    h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "card 4716 1089 9971 6531", "1700000019.000200");
+    h.slack.push_message_event("C0GENERAL1", "U0ALICE001", "card " + kCard, "1700000019.000300");
+    REQUIRE(h.slack.wait_for([&] { return h.deleted("1700000019.000300"); }));
+    REQUIRE(h.wait_idle());
+    CHECK_FALSE(h.deleted("1700000019.000100"));
+    CHECK_FALSE(h.deleted("1700000019.000200"));
+    const auto incidents = h.store->recent_incidents(10);
+    REQUIRE(incidents.size() == 1);
+    CHECK(incidents[0].message_ts == "1700000019.000300");
 }
 
 TEST_CASE("several Socket Mode connections each get events, and every event is handled once", "[slack][e2e]") {
