@@ -132,3 +132,38 @@ TEST_CASE("admin pattern list searches and filters", "[admin]") {
     const Reply none = browser.get("/patterns?severity=critical");
     CHECK(contains(none.body, "No pattern matches these filters."));
 }
+
+TEST_CASE("admin pattern form saves confidence, context, allow patterns and validator arguments", "[admin]") {
+    AdminUnderTest admin;
+    Browser browser(admin.server->port());
+    REQUIRE(browser.sign_in("alice", kAdminPassword).status == 303);
+    Fields fields = {{"name", "badge_id"},         {"regex", R"(\b(B[0-9A-Z]{9})\b)"},
+                     {"validators", "entropy:9"},   {"severity", "medium"},
+                     {"confidence", "low"},         {"context", "badge\nstaff id"},
+                     {"context_window", "40"},      {"context_required", "yes"},
+                     {"allow", "^B000"},            {"enabled", "yes"},
+                     {"examples_match", "badge B7K2M9Q4XZ"}, {"do", "save"}};
+    // An argument the validator refuses is named next to the field, and nothing is saved.
+    const Reply refused = browser.post("/patterns/new", fields);
+    CHECK(refused.status == 422);
+    CHECK(contains(refused.body, "entropy:9"));
+    CHECK_FALSE(find_rule(*admin.store, "badge_id"));
+    fields[2].second = "entropy:2.5, placeholder";
+    const Reply saved = browser.post("/patterns/new", fields);
+    REQUIRE(saved.status == 303);
+    const auto rule = find_rule(*admin.store, "badge_id");
+    REQUIRE(rule);
+    CHECK(rule->validators == std::vector<std::string>{"entropy:2.5", "placeholder"});
+    CHECK(rule->confidence == "low");
+    CHECK(rule->context == std::vector<std::string>{"badge", "staff id"});
+    CHECK(rule->context_window == 40);
+    CHECK(rule->context_required);
+    CHECK(rule->allow == std::vector<std::string>{"^B000"});
+    // The form shows them back for editing.
+    const Reply edit = browser.get("/patterns/edit?name=badge_id");
+    CHECK(contains(edit.body, "value=\"entropy:2.5, placeholder\""));
+    CHECK(contains(edit.body, "badge\nstaff id\n</textarea>"));
+    CHECK(contains(edit.body, "name=\"context_required\" value=\"yes\" checked"));
+    CHECK(eventually([&] { return engine_finds(*admin.engine, "badge_id", "staff id B7K2M9Q4XZ"); }));
+    CHECK_FALSE(engine_finds(*admin.engine, "badge_id", "order B7K2M9Q4XZ"));  // no context word
+}
