@@ -55,11 +55,11 @@ bool seed_rules_if_empty(Store &store, const std::vector<Rule> &rules, const std
 }
 
 void seed_allowlist_once(Store &store, const std::vector<std::string> &values, const std::string &origin) {
-    const size_t added = store.seed_allowlist(values, "dlpd (first start)");
+    const size_t added = store.seed_allowlist(values, "dlpd (rule pack)");
     if (added > 0)
         log(LogLevel::info, "rules",
-            "the allowlist was never seeded: added the fingerprints of " + std::to_string(added) +
-                " documented test value(s) from " + origin);
+            "allowlist: added the fingerprints of " + std::to_string(added) + " documented test value(s) from " +
+                origin);
 }
 
 }  // namespace dlpd

@@ -33,9 +33,8 @@ std::unique_ptr<Store> connect_store_with_backoff(const DatabaseUrl &url, const 
 // when it seeded. The rules must already have been checked by the engine.
 bool seed_rules_if_empty(Store &store, const std::vector<Rule> &rules, const std::string &origin);
 
-// A store whose allowlist was never seeded takes the fingerprints of the
-// pack's documented test values, once (an entry an admin removes stays
-// removed). Logs how many.
+// The store's allowlist takes the fingerprints of the pack's documented test
+// values it never had (one an admin removed stays removed). Logs how many.
 void seed_allowlist_once(Store &store, const std::vector<std::string> &values, const std::string &origin);
 
 }  // namespace dlpd

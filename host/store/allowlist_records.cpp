@@ -2,7 +2,8 @@
 // pack's documented test values or an incident an admin marked a false
 // positive. Every change bumps allowlist_revision (replicas poll it) and is
 // audited in the same transaction. No value is ever stored, only its
-// fingerprint.
+// fingerprint. A removed entry is kept as a tombstone (removed_at), so a
+// pack's test value an admin removed is not seeded again when the pack is.
 #include "store/store.hpp"
 
 #include <Poco/Data/Session.h>
@@ -23,12 +24,13 @@ namespace dlpd {
 
 namespace {
 
-std::vector<AllowlistEntry> query_entries(Session &s, const std::string &tail, Poco::Data::AbstractBindingVec bindings) {
+// Entries in force (not removed); `where` adds conditions ("AND id = ?").
+std::vector<AllowlistEntry> query_entries(Session &s, const std::string &where, Poco::Data::AbstractBindingVec bindings) {
     std::vector<Poco::Int64> ids, incidents, created;
     std::vector<std::string> fps, rules, sources, notes, by;
     Poco::Data::Statement select(s);
     select << "SELECT id, fingerprint, rule_name, source, note, COALESCE(incident_id, 0), created_by, created_at "
-              "FROM allowlist " + tail,
+              "FROM allowlist WHERE removed_at IS NULL " + where + " ORDER BY id",
         bindings, into(ids), into(fps), into(rules), into(sources), into(notes), into(incidents), into(by),
         into(created);
     select.execute();
@@ -56,7 +58,7 @@ int64_t Store::allowlist_revision() {
 std::vector<AllowlistEntry> Store::allowlist_entries() {
     Session s = impl_->session();
     try {
-        return query_entries(s, "ORDER BY id", {});
+        return query_entries(s, "", {});
     } catch (const Poco::Exception &e) {
         impl_->fail("cannot read the allowlist", e);
     }
@@ -66,7 +68,7 @@ std::optional<AllowlistEntry> Store::allowlist_entry(int64_t id_in) {
     Session s = impl_->session();
     Poco::Int64 id = id_in;
     try {
-        auto found = query_entries(s, "WHERE id = ?", {bind(id)});
+        auto found = query_entries(s, "AND id = ?", {bind(id)});
         if (found.empty()) return std::nullopt;
         return found.front();
     } catch (const Poco::Exception &e) {
@@ -78,7 +80,7 @@ std::optional<AllowlistEntry> Store::allowlist_entry_for(const std::string &fing
     Session s = impl_->session();
     std::string fp = fingerprint_in;
     try {
-        auto found = query_entries(s, "WHERE fingerprint = ?", {bind(fp)});
+        auto found = query_entries(s, "AND fingerprint = ?", {bind(fp)});
         if (found.empty()) return std::nullopt;
         return found.front();
     } catch (const Poco::Exception &e) {
@@ -95,23 +97,14 @@ size_t Store::seed_allowlist(const std::vector<std::string> &values, const std::
     size_t added = 0;
     try {
         s.begin();
-        // The flag row doubles as the lock that serialises replicas seeding
-        // at the same moment: only the one that inserts it seeds.
-        Poco::Int64 one = 1;
-        int seeded = 0;
-        s << "SELECT COUNT(*) FROM store_state WHERE name = 'allowlist_seeded'", into(seeded), now;
-        if (seeded != 0) {
-            s.rollback();
-            return 0;
-        }
-        s << "INSERT INTO store_state (name, value) VALUES ('allowlist_seeded', ?)", use(one), now;
         const int64_t at = now_ms();
         for (const auto &fp_value : fps) {
             std::string fp = fp_value, rule, source = "pack", note = "documented test value", who = actor;
             Poco::Int64 when = at;
-            int present = 0;
-            s << "SELECT COUNT(*) FROM allowlist WHERE fingerprint = ?", use(fp), into(present), now;
-            if (present != 0) continue;
+            // Listed, or listed once and removed (a tombstone): left alone.
+            int known = 0;
+            s << "SELECT COUNT(*) FROM allowlist WHERE fingerprint = ?", use(fp), into(known), now;
+            if (known != 0) continue;
             s << "INSERT INTO allowlist (fingerprint, rule_name, source, note, incident_id, created_by, created_at) "
                  "VALUES (?, ?, ?, ?, NULL, ?, ?)",
                 use(fp), use(rule), use(source), use(note), use(who), use(when), now;
@@ -124,7 +117,7 @@ size_t Store::seed_allowlist(const std::vector<std::string> &values, const std::
         s.commit();
     } catch (const Poco::Exception &e) {
         if (s.isTransaction()) s.rollback();
-        // Another replica seeded first (its flag row won the race).
+        // Another replica seeded the same values at the same moment.
         if (e.displayText().find("UNIQUE") != std::string::npos || e.displayText().find("Duplicate") != std::string::npos)
             return 0;
         impl_->fail("cannot seed the allowlist", e);
@@ -144,9 +137,15 @@ std::optional<AllowlistEntry> Store::mark_false_positive(int64_t incident_id, co
         std::string fp = found->match_fingerprint, rule = found->rule, source = "false_positive", note = note_in,
                     who = actor;
         Poco::Int64 incident = incident_id, at = now_ms();
-        s << "INSERT INTO allowlist (fingerprint, rule_name, source, note, incident_id, created_by, created_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            use(fp), use(rule), use(source), use(note), use(incident), use(who), use(at), now;
+        // A tombstone of the same value comes back to life; else a new entry.
+        Poco::Data::Statement revive(s);
+        revive << "UPDATE allowlist SET rule_name = ?, source = ?, note = ?, incident_id = ?, created_by = ?, "
+                  "created_at = ?, removed_at = NULL, removed_by = NULL WHERE fingerprint = ?",
+            use(rule), use(source), use(note), use(incident), use(who), use(at), use(fp);
+        if (revive.execute() == 0)
+            s << "INSERT INTO allowlist (fingerprint, rule_name, source, note, incident_id, created_by, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                use(fp), use(rule), use(source), use(note), use(incident), use(who), use(at), now;
         bump_revision(s);
         insert_audit(s, at, actor, "allowlist.add", "incident " + std::to_string(incident_id),
                      "marked a false positive of rule " + rule + " (" + found->masked_match + ")");
@@ -166,15 +165,17 @@ bool Store::remove_allowlist_entry(int64_t id_in, const std::string &actor) {
     Session s = impl_->session();
     try {
         s.begin();
-        Poco::Int64 id = id_in;
+        Poco::Int64 id = id_in, at = now_ms();
+        std::string who = actor;
         Poco::Data::Statement del(s);
-        del << "DELETE FROM allowlist WHERE id = ?", use(id);
+        del << "UPDATE allowlist SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL", use(at),
+            use(who), use(id);
         if (del.execute() == 0) {
             s.rollback();
             return false;
         }
         bump_revision(s);
-        insert_audit(s, now_ms(), actor, "allowlist.remove", "allowlist entry " + std::to_string(id_in),
+        insert_audit(s, at, actor, "allowlist.remove", "allowlist entry " + std::to_string(id_in),
                      entry->source + (entry->rule.empty() ? "" : ", rule " + entry->rule) +
                          (entry->incident_id != 0 ? ", incident " + std::to_string(entry->incident_id) : ""));
         s.commit();

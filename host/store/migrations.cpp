@@ -121,7 +121,11 @@ const std::vector<Spec> &specs() {
              " note TEXT NOT NULL,"
              " incident_id BIGINT NULL,"
              " created_by {KEY} NOT NULL,"
-             " created_at BIGINT NOT NULL){TABLE}",
+             " created_at BIGINT NOT NULL,"
+             // A removed entry stays as a tombstone, so a pack's test value
+             // an admin removed is never seeded again.
+             " removed_at BIGINT NULL,"
+             " removed_by {KEY} NULL){TABLE}",
          }},
     };
     return list;

@@ -164,9 +164,9 @@ public:
     std::vector<AllowlistEntry> allowlist_entries();
     std::optional<AllowlistEntry> allowlist_entry(int64_t id);
     std::optional<AllowlistEntry> allowlist_entry_for(const std::string &fingerprint);
-    // A store that was never seeded takes the fingerprints of a pack's
-    // documented test values (source "pack"), once: an entry an admin
-    // removes stays removed. Returns how many were added.
+    // Adds the fingerprints of a pack's documented test values (source
+    // "pack") that were never on the list: a value listed before, even one
+    // an admin removed since, is left alone. Returns how many were added.
     size_t seed_allowlist(const std::vector<std::string> &values, const std::string &actor);
     // The incident's fingerprint goes on the allowlist (source
     // "false_positive"), audited. Returns the entry; nothing when there is no
@@ -174,7 +174,8 @@ public:
     // existing entry.
     std::optional<AllowlistEntry> mark_false_positive(int64_t incident_id, const std::string &actor,
                                                       const std::string &note);
-    // Removes an entry (audited); false when there is none.
+    // Removes an entry (audited; kept as a tombstone so seeding does not
+    // bring it back); false when there is none in force.
     bool remove_allowlist_entry(int64_t id, const std::string &actor);
 
     // --- the browser admin: users, sessions, incident queries -----------

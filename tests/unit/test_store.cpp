@@ -622,10 +622,11 @@ TEST_CASE("the allowlist keeps fingerprints only: seeded once, marked from an in
     CHECK(store->seed_allowlist({"4539 1488 0343 6467", "AKIAZ4M7QH2RXW5BTJ3K", "4539148803436467"}, "seeder") == 2);
     const int64_t seeded_revision = store->allowlist_revision();
     CHECK(seeded_revision > 0);
-    // Seeding happens once: again, nothing.
-    CHECK(store->seed_allowlist({"4716 1089 9971 6531"}, "seeder") == 0);
+    // Seeding again adds only what is new (a later pack's values).
+    CHECK(store->seed_allowlist({"4539 1488 0343 6467", "AKIAZ4M7QH2RXW5BTJ3K"}, "seeder") == 0);
+    CHECK(store->seed_allowlist({"4929 3813 3266 4295", "AKIAZ4M7QH2RXW5BTJ3K"}, "seeder") == 1);
     auto entries = store->allowlist_entries();
-    REQUIRE(entries.size() == 2);
+    REQUIRE(entries.size() == 3);
     CHECK(entries[0].source == "pack");
     CHECK(store->allowlist_entry_for(store->fingerprint("4539-1488-0343-6467")));
 
@@ -649,15 +650,20 @@ TEST_CASE("the allowlist keeps fingerprints only: seeded once, marked from an in
     // Marking it again adds nothing; an incident that does not exist gives nothing.
     CHECK(store->mark_false_positive(incident, "bob", "")->id == marked->id);
     CHECK_FALSE(store->mark_false_positive(incident + 1000, "bob", ""));
-    CHECK(store->allowlist_entries().size() == 3);
+    CHECK(store->allowlist_entries().size() == 4);
 
     CHECK(store->remove_allowlist_entry(marked->id, "alice"));
     CHECK_FALSE(store->remove_allowlist_entry(marked->id, "alice"));
     CHECK_FALSE(store->allowlist_entry_for(marked->fingerprint));
-    // A removed test value stays removed.
+    // A removed test value stays removed, whatever the pack says.
     CHECK(store->remove_allowlist_entry(entries[0].id, "alice"));
     CHECK(store->seed_allowlist({"4539 1488 0343 6467"}, "seeder") == 0);
-    CHECK(store->allowlist_entries().size() == 1);
+    CHECK(store->allowlist_entries().size() == 2);
+    // Marking a removed value a false positive lists it again.
+    auto again = store->mark_false_positive(incident, "alice", "after all");
+    REQUIRE(again);
+    CHECK(again->note == "after all");
+    CHECK(store->allowlist_entries().size() == 3);
 
     std::string actions;
     for (const auto &a : store->audit_log(50)) actions += a.action + " " + a.detail + "\n";
