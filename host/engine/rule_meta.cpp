@@ -17,10 +17,10 @@ bool word_char(char c) {
            static_cast<unsigned char>(c) >= 0x80;
 }
 
-int confidence_index(const std::string &name) {
+int confidence_index(const std::string &name, int otherwise = 1) {
     for (int i = 0; i < 3; ++i)
         if (name == kConfidences[i]) return i;
-    return 1;
+    return otherwise;
 }
 
 }  // namespace
@@ -85,6 +85,7 @@ RuleMeta resolve_rule(const ValidatorsByName &validators, const Rule &rule, std:
     }
     meta.context_window = rule.context_window;
     meta.context_required = rule.context_required;
+    meta.confidence_without_context = confidence_index(rule.confidence_without_context, 2);
     for (size_t i = 0; i < rule.allow.size(); ++i) {
         RE2::Options options;
         options.set_log_errors(false);

@@ -39,6 +39,8 @@ struct RuleMeta {
     std::vector<std::string> context;  // lower-case
     uint32_t context_window = 64;
     bool context_required = false;
+    // The highest confidence index without a context word near (2: no cap).
+    int confidence_without_context = 2;
     std::vector<std::shared_ptr<const re2::RE2>> allow;
 };
 
