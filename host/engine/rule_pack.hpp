@@ -24,7 +24,9 @@ struct Rule {
     // a checksum validator confirms it, one more when a context word is near.
     std::string confidence = "medium";
     // Context words (hotwords): case-insensitive whole words or phrases,
-    // looked for within context_window bytes before and after the match.
+    // looked for within context_window bytes before and after the match (an
+    // end of the word that is not an ASCII letter or digit needs no boundary,
+    // for Thai, Korean, Japanese, Chinese).
     std::vector<std::string> context;
     uint32_t context_window = 64;
     // A match with none of the context words near it is dropped.

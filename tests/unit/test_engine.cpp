@@ -405,3 +405,18 @@ TEST_CASE("confidence_without_context is read, checked and written back", "[engi
               "pack.yaml:3: rule 'a': confidence_without_context 'maybe' is not one of low, medium, high");
     }
 }
+
+TEST_CASE("context words of scripts without spaces are found inside longer words", "[engine][confidence]") {
+    Fixture fx;
+    Rule r = rule("passport", R"(\b([MS][0-9]{8})\b)");
+    r.confidence = "low";
+    r.context = {"passport", "여권", "หนังสือเดินทาง"};
+    r.confidence_without_context = "low";
+    fx.install({r});
+    CHECK(confidence_of(fx, "여권번호는 M47129630입니다") == "medium");  // particle attached
+    CHECK(confidence_of(fx, "เลขหนังสือเดินทางM47129630") == "medium");
+    CHECK(confidence_of(fx, "passport: M47129630") == "medium");
+    // ASCII words still need their boundaries.
+    CHECK(confidence_of(fx, "passports M47129630") == "low");
+    CHECK(confidence_of(fx, "xpassport2 M47129630") == "low");
+}
