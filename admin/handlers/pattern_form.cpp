@@ -76,6 +76,7 @@ Rule rule_from_form(const AdminRequest &r, bool is_new) {
                               ? (window.empty() ? 64u : 0u)
                               : static_cast<uint32_t>(std::stoul(window));
     rule.context_required = r.field("context_required") == "yes";
+    rule.confidence_without_context = r.field("confidence_without_context");
     rule.allow = lines_of(r.field("allow"));
     rule.description = r.field("description");
     rule.enabled = r.field("enabled") == "yes";
@@ -89,6 +90,7 @@ std::string field_of(const RuleProblem &p) {
     if (p.message.starts_with("validator")) return "validators";
     if (p.message.starts_with("context")) return "context";
     if (p.message.starts_with("allow")) return "allow";
+    if (p.message.starts_with("confidence_without_context")) return "confidence_without_context";
     if (p.message.starts_with("confidence")) return "confidence";
     if (p.message.starts_with("detector")) return "detector";
     if (p.message.starts_with("examples")) return "examples";
@@ -203,6 +205,14 @@ std::string render_form(const AdminRequest &r, const AdminContext &context, cons
     body += "<div class=\"field\"><label><input type=\"checkbox\" name=\"context_required\" value=\"yes\"" +
             std::string(rule.context_required ? " checked" : "") +
             "> Only report a match with a context word near it</label></div>";
+    std::string caps = "<select id=\"confidence_without_context\" name=\"confidence_without_context\">" +
+                       html::option("", "no cap", rule.confidence_without_context.empty());
+    for (const char *c : kConfidences) caps += html::option(c, c, rule.confidence_without_context == c);
+    body += field_block("confidence_without_context", "Confidence without a context word", caps + "</select>",
+                        "The highest confidence of a match with no context word near it: <code>low</code> records a "
+                        "bare match without the default policy acting on it. Needs context words; not with the "
+                        "option above.",
+                        error("confidence_without_context"));
     body += field_block("allow", "Allow patterns",
                         "<textarea id=\"allow\" name=\"allow\" class=\"mono\">" +
                             html::escape(joined_lines(rule.allow)) + "</textarea>",

@@ -17,10 +17,12 @@ bool word_char(char c) {
            static_cast<unsigned char>(c) >= 0x80;
 }
 
-int confidence_index(const std::string &name) {
+bool ascii_word_char(char c) { return word_char(c) && static_cast<unsigned char>(c) < 0x80; }
+
+int confidence_index(const std::string &name, int otherwise = 1) {
     for (int i = 0; i < 3; ++i)
         if (name == kConfidences[i]) return i;
-    return 1;
+    return otherwise;
 }
 
 }  // namespace
@@ -32,9 +34,13 @@ bool context_near(std::string_view text, uint64_t start, uint64_t end, const Rul
     for (char &c : window) c = ascii_lower(c);
     for (const std::string &word : meta.context) {
         for (size_t pos = window.find(word); pos != std::string::npos; pos = window.find(word, pos + 1)) {
-            const bool left = pos == 0 || !word_char(window[pos - 1]) || !word_char(word.front());
+            // A boundary is needed only at an end of the word that is an ASCII
+            // letter or digit: a word of a script written without spaces
+            // (Thai) or with particles attached (Korean 여권번호는, Japanese)
+            // stands inside a longer run of letters.
+            const bool left = pos == 0 || !word_char(window[pos - 1]) || !ascii_word_char(word.front());
             const size_t after = pos + word.size();
-            const bool right = after >= window.size() || !word_char(window[after]) || !word_char(word.back());
+            const bool right = after >= window.size() || !word_char(window[after]) || !ascii_word_char(word.back());
             if (left && right) return true;
         }
     }
@@ -85,6 +91,7 @@ RuleMeta resolve_rule(const ValidatorsByName &validators, const Rule &rule, std:
     }
     meta.context_window = rule.context_window;
     meta.context_required = rule.context_required;
+    meta.confidence_without_context = confidence_index(rule.confidence_without_context, 2);
     for (size_t i = 0; i < rule.allow.size(); ++i) {
         RE2::Options options;
         options.set_log_errors(false);

@@ -39,6 +39,8 @@ struct RuleMeta {
     std::vector<std::string> context;  // lower-case
     uint32_t context_window = 64;
     bool context_required = false;
+    // The highest confidence index without a context word near (2: no cap).
+    int confidence_without_context = 2;
     std::vector<std::shared_ptr<const re2::RE2>> allow;
 };
 
@@ -49,7 +51,8 @@ using ValidatorsByName =
 RuleMeta resolve_rule(const ValidatorsByName &validators, const Rule &rule, std::vector<RuleProblem> &problems);
 
 // Whether one of the rule's context words stands, as a whole word, within
-// its window around [start, end).
+// its window around [start, end). Only the word's ASCII letter or digit ends
+// need a boundary: 여권 is found in 여권번호는, card not in cardboard.
 bool context_near(std::string_view text, uint64_t start, uint64_t end, const RuleMeta &meta);
 
 }  // namespace dlpd

@@ -70,14 +70,14 @@ public:
         if (r.name.empty()) problem(node, "", "rule has no 'name'");
         static const std::set<std::string> known = {
             "name",    "regex",          "detector",         "validators", "severity", "confidence",
-            "context", "context_window", "context_required", "allow",      "description", "enabled",
-            "examples"};
+            "context", "context_window", "context_required", "confidence_without_context", "allow",
+            "description", "enabled", "examples"};
         for (const auto &kv : node) {
             const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
             if (known.count(key) == 0) {
                 problem(kv.first, r.name,
                         "unknown key '" + key + "' (known: name, regex, detector, validators, severity, confidence, "
-                                                "context, context_window, context_required, allow, description, "
+                                                "context, context_window, context_required, confidence_without_context, allow, description, "
                                                 "enabled, examples)");
             }
         }
@@ -97,6 +97,9 @@ public:
             }
         }
         if (node["context_required"]) boolean(node["context_required"], r.name, "context_required", r.context_required);
+        if (node["confidence_without_context"])
+            scalar(node["confidence_without_context"], r.name, "confidence_without_context",
+                   r.confidence_without_context);
         if (node["allow"]) string_list(node["allow"], r.name, "allow", r.allow);
         if (node["description"]) scalar(node["description"], r.name, "description", r.description);
         if (node["enabled"]) boolean(node["enabled"], r.name, "enabled", r.enabled);
@@ -149,6 +152,16 @@ std::vector<std::string> rule_shape_problems(const Rule &r) {
         out.push_back(who + "context_window must be 1 to " + std::to_string(kMaxContextWindow) + " bytes");
     if (r.context_required && r.context.empty())
         out.push_back(who + "context_required needs context words");
+    if (!r.confidence_without_context.empty()) {
+        if (std::find(std::begin(kConfidences), std::end(kConfidences), r.confidence_without_context) ==
+            std::end(kConfidences))
+            out.push_back(who + "confidence_without_context '" + r.confidence_without_context +
+                          "' is not one of low, medium, high");
+        if (r.context.empty()) out.push_back(who + "confidence_without_context needs context words");
+        if (r.context_required)
+            out.push_back(who + "confidence_without_context has no effect with context_required (a match "
+                                "without a context word is dropped)");
+    }
     if (r.allow.size() > kMaxAllowPatterns)
         out.push_back(who + "allow has " + std::to_string(r.allow.size()) + " patterns; at most " +
                       std::to_string(kMaxAllowPatterns));
@@ -275,6 +288,8 @@ std::string write_rule_pack(const std::vector<Rule> &rules) {
         if (!r.context.empty()) out << YAML::Key << "context" << YAML::Value << YAML::Flow << r.context;
         if (r.context_window != 64) out << YAML::Key << "context_window" << YAML::Value << r.context_window;
         if (r.context_required) out << YAML::Key << "context_required" << YAML::Value << true;
+        if (!r.confidence_without_context.empty())
+            out << YAML::Key << "confidence_without_context" << YAML::Value << r.confidence_without_context;
         if (!r.allow.empty()) {
             out << YAML::Key << "allow" << YAML::Value << YAML::BeginSeq;
             for (const auto &a : r.allow) out << YAML::SingleQuoted << a;

@@ -24,11 +24,19 @@ struct Rule {
     // a checksum validator confirms it, one more when a context word is near.
     std::string confidence = "medium";
     // Context words (hotwords): case-insensitive whole words or phrases,
-    // looked for within context_window bytes before and after the match.
+    // looked for within context_window bytes before and after the match (an
+    // end of the word that is not an ASCII letter or digit needs no boundary,
+    // for Thai, Korean, Japanese, Chinese).
     std::vector<std::string> context;
     uint32_t context_window = 64;
     // A match with none of the context words near it is dropped.
     bool context_required = false;
+    // The highest confidence (low|medium|high) a match may have when none of
+    // the context words is near it, whatever the base and the checksum give;
+    // empty: no cap. `low` keeps a bare checksum-valid number on record
+    // without the default policy acting on it, while the same number next to
+    // a context word is acted on.
+    std::string confidence_without_context;
     // RE2 patterns: a match whose sensitive part any of them finds is dropped.
     std::vector<std::string> allow;
     std::string description;

@@ -297,7 +297,9 @@ private:
         out.rule = f.rule;
         out.detector = detector;
         out.severity = meta.severity.empty() ? "medium" : meta.severity;
-        out.confidence = kConfidences[std::min(2, meta.base_confidence + (checksum ? 1 : 0) + (context ? 1 : 0))];
+        int level = std::min(2, meta.base_confidence + (checksum ? 1 : 0) + (context ? 1 : 0));
+        if (!context) level = std::min(level, meta.confidence_without_context);
+        out.confidence = kConfidences[level];
         out.start = f.start;
         out.end = f.end;
         out.match = std::string(candidate);

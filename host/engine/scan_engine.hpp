@@ -44,7 +44,7 @@ struct Finding {
     std::string rule;
     std::string detector;   // plugin name
     std::string severity;
-    std::string confidence = "medium";  // low|medium|high: the rule's, raised by checksums and context
+    std::string confidence = "medium";  // low|medium|high: the rule's, raised by checksums and context, capped by confidence_without_context
     uint64_t start = 0;     // sensitive part, byte offsets in the extracted text
     uint64_t end = 0;
     uint64_t line = 0;      // 1-based line of start

@@ -50,6 +50,7 @@ std::string detection_json(const Rule &r) {
     o.set("context", context);
     o.set("context_window", static_cast<int>(r.context_window));
     o.set("context_required", r.context_required);
+    if (!r.confidence_without_context.empty()) o.set("confidence_without_context", r.confidence_without_context);
     o.set("allow", allow);
     std::ostringstream out;
     o.stringify(out);
@@ -63,6 +64,7 @@ void read_detection(const std::string &text, Rule &r) {
     r.confidence = o->optValue<std::string>("confidence", "medium");
     r.context_window = static_cast<uint32_t>(o->optValue<int>("context_window", 64));
     r.context_required = o->optValue<bool>("context_required", false);
+    r.confidence_without_context = o->optValue<std::string>("confidence_without_context", "");
     auto strings = [&](const char *key, std::vector<std::string> &out) {
         if (auto a = o->getArray(key))
             for (size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(static_cast<unsigned>(i)));

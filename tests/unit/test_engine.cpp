@@ -291,3 +291,132 @@ TEST_CASE("binary content nobody can extract is skipped, not scanned as text", "
     REQUIRE(r.diagnostics.size() == 1);
     CHECK_THAT(r.diagnostics[0].message, Catch::Contains("binary content"));
 }
+
+namespace {
+
+std::string confidence_of(Fixture &fx, std::string_view text) {
+    const auto r = fx.engine->scan(text, "t");
+    REQUIRE(r.findings.size() <= 1);
+    return r.findings.empty() ? std::string("none") : r.findings[0].confidence;
+}
+
+}  // namespace
+
+TEST_CASE("confidence: the base, one up for a checksum, one up for a context word", "[engine][confidence]") {
+    Fixture fx;
+    Rule card = rule("card", kCard, {"luhn"});
+    card.confidence = "low";
+    card.context = {"card number", "visa"};
+    Rule plain = rule("plain", R"(\bX-\d{4}\b)");
+    plain.confidence = "low";
+    plain.context = {"ticket"};
+    fx.install({card});
+    CHECK(confidence_of(fx, "4539 1488 0343 6467") == "medium");
+    CHECK(confidence_of(fx, "my Visa: 4539 1488 0343 6467") == "high");
+    CHECK(confidence_of(fx, "visacard 4539 1488 0343 6467") == "medium");  // a whole word only
+    fx.install({plain});
+    CHECK(confidence_of(fx, "X-1234") == "low");
+    CHECK(confidence_of(fx, "ticket X-1234") == "medium");
+    plain.confidence = "high";
+    fx.install({plain});
+    CHECK(confidence_of(fx, "ticket X-1234") == "high");
+}
+
+TEST_CASE("context_required drops a match without a context word", "[engine][confidence]") {
+    Fixture fx;
+    Rule r = rule("sin", R"(\b\d{3} \d{3} \d{3}\b)", {"ca_sin"});
+    r.context = {"sin"};
+    r.context_required = true;
+    fx.install({r});
+    CHECK(confidence_of(fx, "271 834 566") == "none");
+    CHECK(confidence_of(fx, "SIN 271 834 566") == "high");
+    r.context_window = 3;
+    fx.install({r});
+    CHECK(confidence_of(fx, "SIN is 271 834 566") == "none");
+}
+
+TEST_CASE("confidence_without_context caps a match with no context word near", "[engine][confidence]") {
+    Fixture fx;
+    Rule r = rule("sin", R"(\b\d{3} \d{3} \d{3}\b)", {"ca_sin"});
+    r.confidence = "low";
+    r.context = {"sin", "social insurance"};
+    r.confidence_without_context = "low";
+    fx.install({r});
+    // Bare: low + checksum would be medium; the cap keeps it low (recorded,
+    // not acted on by the default policy).
+    CHECK(confidence_of(fx, "order 271 834 566 shipped") == "low");
+    // With a context word: low + checksum + context, the cap does not apply.
+    CHECK(confidence_of(fx, "my social insurance number 271 834 566") == "high");
+    // A number failing the checksum is still dropped, capped or not.
+    CHECK(confidence_of(fx, "271 834 567") == "none");
+
+    r.confidence = "high";
+    r.confidence_without_context = "medium";
+    fx.install({r});
+    CHECK(confidence_of(fx, "271 834 566") == "medium");
+    CHECK(confidence_of(fx, "sin 271 834 566") == "high");
+
+    // No cap (the default): bare matches keep what the base and checksum give.
+    r.confidence = "medium";
+    r.confidence_without_context.clear();
+    fx.install({r});
+    CHECK(confidence_of(fx, "271 834 566") == "high");
+}
+
+TEST_CASE("confidence_without_context is read, checked and written back", "[engine][confidence]") {
+    const auto rules = parse_rule_pack(R"(
+- name: sin
+  regex: '\b\d{9}\b'
+  confidence: low
+  context: [sin]
+  confidence_without_context: low
+)", "pack.yaml");
+    REQUIRE(rules.size() == 1);
+    CHECK(rules[0].confidence_without_context == "low");
+    const auto again = parse_rule_pack(write_rule_pack(rules), "export.yaml");
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].confidence_without_context == "low");
+    CHECK(write_rule_pack(again) == write_rule_pack(rules));
+    CHECK(parse_rule_pack("- {name: a, regex: x}\n", "p.yaml")[0].confidence_without_context.empty());
+    CHECK(write_rule_pack(parse_rule_pack("- {name: a, regex: x}\n", "p.yaml")).find("confidence_without_context") ==
+          std::string::npos);
+
+    Rule bad;
+    bad.name = "b";
+    bad.regex = "x";
+    bad.confidence_without_context = "none";
+    auto problems = rule_shape_problems(bad);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0] == "confidence_without_context 'none' is not one of low, medium, high");
+    CHECK(problems[1] == "confidence_without_context needs context words");
+    bad.confidence_without_context = "low";
+    bad.context = {"word"};
+    bad.context_required = true;
+    problems = rule_shape_problems(bad);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].starts_with("confidence_without_context has no effect with context_required"));
+
+    try {
+        parse_rule_pack("- name: a\n  regex: x\n  confidence_without_context: maybe\n  context: [w]\n", "pack.yaml");
+        FAIL("expected a RulePackError");
+    } catch (const RulePackError &e) {
+        REQUIRE(e.problems().size() == 1);
+        CHECK(e.problems()[0] ==
+              "pack.yaml:3: rule 'a': confidence_without_context 'maybe' is not one of low, medium, high");
+    }
+}
+
+TEST_CASE("context words of scripts without spaces are found inside longer words", "[engine][confidence]") {
+    Fixture fx;
+    Rule r = rule("passport", R"(\b([MS][0-9]{8})\b)");
+    r.confidence = "low";
+    r.context = {"passport", "여권", "หนังสือเดินทาง"};
+    r.confidence_without_context = "low";
+    fx.install({r});
+    CHECK(confidence_of(fx, "여권번호는 M47129630입니다") == "medium");  // particle attached
+    CHECK(confidence_of(fx, "เลขหนังสือเดินทางM47129630") == "medium");
+    CHECK(confidence_of(fx, "passport: M47129630") == "medium");
+    // ASCII words still need their boundaries.
+    CHECK(confidence_of(fx, "passports M47129630") == "low");
+    CHECK(confidence_of(fx, "xpassport2 M47129630") == "low");
+}

@@ -69,7 +69,8 @@ TEST_CASE("every shape problem is named with its line and rule", "[pack]") {
 )");
     REQUIRE(p.size() == 6);
     CHECK(p[0] == "pack.yaml:4: rule 'a': unknown key 'colour' (known: name, regex, detector, validators, "
-                  "severity, confidence, context, context_window, context_required, allow, description, enabled, examples)");
+                  "severity, confidence, context, context_window, context_required, confidence_without_context, allow, "
+                  "description, enabled, examples)");
     CHECK(p[1] == "pack.yaml:5: rule 'a': duplicate rule name (also at pack.yaml:2)");
     CHECK(p[2] == "pack.yaml:7: rule has no 'name'");
     CHECK(p[3] == "pack.yaml:8: rule 'b': rule has no 'regex'");
