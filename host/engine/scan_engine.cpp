@@ -254,6 +254,7 @@ private:
                            "detector failed with " + status_name(status) + "; this item may be incompletely scanned");
             for (const RawFinding &f : found.findings) confirm(text, path, p.name, f);
         }
+        if (resolve_overlaps_) drop_overlapped_guesses(first);
         number_lines(text, first);
     }
 
@@ -307,6 +308,40 @@ private:
         out_.findings.push_back(std::move(out));
     }
 
+    // Where a low-confidence finding overlaps one of another rule at medium
+    // or high, that part of the text is what the surer rule says it is:
+    // "4539 1488 0343" inside a Luhn-confirmed card is not also a bare,
+    // low-confidence Aadhaar number. Other overlaps all stay.
+    void drop_overlapped_guesses(size_t first) {
+        auto begin = out_.findings.begin() + static_cast<std::ptrdiff_t>(first);
+        if (out_.findings.end() - begin < 2) return;
+        std::stable_sort(begin, out_.findings.end(),
+                         [](const Finding &a, const Finding &b) { return a.start < b.start; });
+        auto rank = [](const Finding &f) {
+            return f.confidence == "high" ? 2 : f.confidence == "medium" ? 1 : 0;
+        };
+        std::vector<bool> dropped(static_cast<size_t>(out_.findings.end() - begin), false);
+        for (size_t i = 0; i < dropped.size(); ++i) {
+            const Finding &a = begin[static_cast<std::ptrdiff_t>(i)];
+            for (size_t j = i + 1; j < dropped.size(); ++j) {
+                const Finding &b = begin[static_cast<std::ptrdiff_t>(j)];
+                if (b.start >= a.end) break;  // sorted by start: nothing after overlaps a
+                // Only a low-confidence guess gives way, to a finding of at
+                // least medium: two confident findings of one span both stay
+                // (a vendor's token and a generic secret rule, say).
+                if (a.rule == b.rule || std::min(rank(a), rank(b)) != 0 || std::max(rank(a), rank(b)) == 0) continue;
+                dropped[rank(a) == 0 ? i : j] = true;
+            }
+        }
+        size_t keep = 0;
+        for (size_t i = 0; i < dropped.size(); ++i) {
+            if (dropped[i]) continue;
+            if (keep != i) begin[static_cast<std::ptrdiff_t>(keep)] = std::move(begin[static_cast<std::ptrdiff_t>(i)]);
+            ++keep;
+        }
+        out_.findings.erase(begin + static_cast<std::ptrdiff_t>(keep), out_.findings.end());
+    }
+
     // Sorts this text's findings by position and gives each its line and
     // column, counting newlines once over the text.
     void number_lines(std::string_view text, size_t first) {
@@ -337,6 +372,10 @@ private:
     bool budget_reported_ = false;
     uint64_t deadline_ns_;      // 0: none
     const ValueAllowlist *allowlist_;  // NULL: none (rule examples)
+public:
+    // Off for a rule's examples (they test the rule alone) and for masking
+    // (where every match is masked).
+    bool resolve_overlaps_ = true;
 };
 
 ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings,
@@ -510,6 +549,7 @@ ScanResult ScanEngine::scan_text_with(std::string_view text, std::string_view na
     auto snap = snapshot_.load();
     auto allowlist = use_allowlist ? allowlist_.load() : nullptr;
     Pipeline pipeline(*snap, limits_, result, 0, allowlist.get());
+    pipeline.resolve_overlaps_ = use_allowlist;
     pipeline.text(text, name);
     return result;
 }

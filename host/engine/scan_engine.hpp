@@ -107,8 +107,9 @@ public:
     // Scans text that is known to be text, such as a chat message: the
     // detectors only, no extractors and no binary check.
     ScanResult scan_text(std::string_view text, std::string_view name) const;
-    // The same without the value allowlist: to mask every match of a text
-    // before showing it, allowlisted or not.
+    // The same without the value allowlist and without dropping guesses
+    // that a surer finding overlaps: to mask every match of a text before
+    // showing it.
     ScanResult scan_text_ignoring_allowlist(std::string_view text, std::string_view name) const {
         return scan_text_with(text, name, false);
     }

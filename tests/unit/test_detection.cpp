@@ -178,3 +178,25 @@ TEST_CASE("fingerprints are keyed HMACs of the canonical form", "[detection]") {
     CHECK(match_fingerprint(a, "4539148803436467").size() == 64);
     CHECK(match_fingerprint(a, "4539148803436467").find("4539") == std::string::npos);
 }
+
+TEST_CASE("a low-confidence guess inside a surer finding of another rule is dropped; others stay", "[detection]") {
+    Engine e;
+    Rule card = make("card", R"(\b(4\d{3}(?: \d{4}){3})\b)");
+    card.validators = {"luhn"};  // medium + checksum: high
+    Rule twelve = make("twelve_digits", R"(\b(\d{4} \d{4} \d{4})\b)");
+    twelve.confidence = "low";
+    Rule also_twelve = make("also_twelve", R"(\b(\d{4} \d{4} \d{4})\b)");
+    also_twelve.confidence = "low";
+    e.install({card, twelve, also_twelve});
+    auto inside = e.findings("card 4539 1488 0343 6467");
+    REQUIRE(inside.size() == 1);
+    CHECK(inside[0].rule == "card");
+    // Alone, the twelve digits are two findings of equal confidence.
+    auto alone = e.findings("ref 1234 5678 9012.");
+    CHECK(alone.size() == 2);
+    // Two confident findings of one span both stay.
+    Rule sure = make("sure_twelve", R"(\b(\d{4} \d{4} \d{4})\b)");
+    sure.confidence = "high";
+    e.install({card, sure});
+    CHECK(e.findings("card 4539 1488 0343 6467").size() == 2);
+}

@@ -705,4 +705,10 @@ TEST_CASE("a rule's detection settings survive the store and an export", "[store
     r.context.push_back("sozialversicherungsnummer");
     CHECK(store->upsert_rules({r}, "tester").updated == 1);
     CHECK(store->rules()[0].context.size() == 3);
+    // A bare match recorded at low confidence instead of dropped.
+    r.context_required = false;
+    r.confidence_without_context = "low";
+    CHECK(store->upsert_rules({r}, "tester").updated == 1);
+    CHECK(store->rules()[0].confidence_without_context == "low");
+    CHECK_FALSE(store->rules()[0].context_required);
 }
