@@ -5,8 +5,9 @@
 //              the moment it arrives: no store, no scan. What the double and
 //              loopback cost by themselves.
 //   dlpd       the real SlackService (SQLite store in a temporary folder,
-//              the regex and Luhn plugins, the starter pack plus N synthetic
-//              rules), one worker.
+//              the build's plugins, the starter pack config/patterns.yaml
+//              with its includes, plus N synthetic rules: --sizes 0 is the
+//              starter pack alone), one worker.
 //
 // For each rule-set size it reports, from the double's own timestamps:
 //   ack        envelope sent → ack received (p50, p99), messages sent one at a time
@@ -17,7 +18,7 @@
 // The latency series run on --cpus CPUs (default 2: the machine's two
 // cores, shared by the double and dlpd).
 //
-//   slack_bench --rules-dir DIR [--sizes 100,1000] [--messages N] [--burst N] [--cpus N (default 2)]
+//   slack_bench --rules-dir DIR [--sizes 0,100,1000] [--messages N] [--burst N] [--cpus N (default 2)]
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -230,7 +231,7 @@ void print(const char *what, const Percentiles &p, double target) {
 
 int main(int argc, char **argv) {
     std::filesystem::path rules_dir;
-    std::vector<int> sizes = {100, 1000};
+    std::vector<int> sizes = {0, 100, 1000};
     int messages = 1000;
     int burst = 5000;
     int cpus = 2;
@@ -253,12 +254,12 @@ int main(int argc, char **argv) {
                 p = c == std::string::npos ? list.size() : c + 1;
             }
         } else {
-            std::fprintf(stderr, "usage: slack_bench --rules-dir DIR [--sizes 100,1000] [--messages N] [--burst N]\n");
+            std::fprintf(stderr, "usage: slack_bench --rules-dir DIR [--sizes 0,100,1000] [--messages N] [--burst N] [--cpus N]\n");
             return 2;
         }
     }
-    if (rules_dir.empty()) {
-        std::fprintf(stderr, "slack_bench: --rules-dir (from rules_gen) is required\n");
+    if (rules_dir.empty() && std::any_of(sizes.begin(), sizes.end(), [](int n) { return n > 0; })) {
+        std::fprintf(stderr, "slack_bench: --rules-dir (from rules_gen) is required for the synthetic sizes\n");
         return 2;
     }
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -280,12 +281,23 @@ int main(int argc, char **argv) {
         print("ack", percentiles(ack_latencies(slack, messages, 0, 0)), 0);
     }
 
-    const auto starter = dlpd::load_rule_pack(std::filesystem::path(DLPD_SOURCE_DIR) / "config" / "patterns.yaml");
+    // The starter pack as dlpd ships it: config/patterns.yaml with the packs
+    // it includes, its enable/disable switches and its value allowlist.
+    const auto starter_file = std::filesystem::absolute(std::filesystem::path(DLPD_SOURCE_DIR) / "config" / "patterns.yaml");
+    const auto starter = dlpd::load_pack(starter_file);
+    size_t starter_enabled = 0;
+    for (const auto &r : starter.rules) starter_enabled += r.enabled;
     for (int size : sizes) {
-        auto rules = dlpd::load_rule_pack(rules_dir / ("syn" + std::to_string(size) + ".yaml"));
-        rules.insert(rules.end(), starter.begin(), starter.end());
-        const auto pack = tmp / ("pack" + std::to_string(size) + ".yaml");
-        std::ofstream(pack) << dlpd::write_rule_pack(rules);
+        // Size 0: the starter pack file itself. Otherwise a pack that
+        // includes it and adds the synthetic rules of synN.
+        auto pack = starter_file;
+        if (size > 0) {
+            auto rules = dlpd::load_rule_pack(rules_dir / ("syn" + std::to_string(size) + ".yaml"));
+            pack = tmp / ("pack" + std::to_string(size) + ".yaml");
+            std::string quoted;
+            for (char c : starter_file.lexically_normal().string()) quoted += c == '\'' ? "''" : std::string(1, c);
+            std::ofstream(pack) << "include:\n  - '" << quoted << "'\n" << dlpd::write_rule_pack(rules);
+        }
         const auto dir = tmp / ("db" + std::to_string(size));
         std::filesystem::create_directories(dir);
 
@@ -295,7 +307,8 @@ int main(int argc, char **argv) {
         slack.start();
         slack.add_channel("C0BENCH001");
         DlpdUnderTest dlpd_run(slack, pack, dir);
-        std::printf("\ndlpd, %d synthetic + %zu starter rules, 1 worker\n", size, starter.size());
+        std::printf("\ndlpd, %d synthetic + the starter pack (%zu rules, %zu enabled, %zu allowlist values), 1 worker\n",
+                    size, starter.rules.size(), starter_enabled, starter.allowlist.size());
 
         // Ack: every tenth message has a card number.
         print("ack (no secrets)", percentiles(ack_latencies(slack, messages, 300000, 0)), 5.0);
