@@ -181,7 +181,7 @@ struct Options {
     fs::path truth;
     fs::path rules_dir;
     std::vector<fs::path> plugin_dirs;
-    std::vector<std::string> sets = {"syn10", "syn100", "syn1000", "syn10000", "realistic"};
+    std::vector<std::string> sets = {"syn10", "syn100", "syn1000", "syn10000", "realistic", "starter"};
     int runs = 5;
     double max_seconds = 10;
     double guard_seconds = 20;
@@ -199,7 +199,7 @@ struct Options {
                  "  --corpus FILE        the corpus (one message per line), from corpus_gen\n"
                  "  --truth FILE         planted items (default CORPUS.truth when it exists)\n"
                  "  --rules DIR          rule sets from rules_gen (NAME.yaml, NAME.txt, NAME.rg.txt)\n"
-                 "  --sets LIST          default syn10,syn100,syn1000,syn10000,realistic\n"
+                 "  --sets LIST          default syn10,syn100,syn1000,syn10000,realistic,starter\n"
                  "  --runs N             timed runs after the cold one, median reported (default 5)\n"
                  "  --max-seconds S      time budget of each slow baseline (naive, rg) per set and mode\n"
                  "                       (default 10); they run on a prefix of the corpus that fits it\n"
@@ -208,7 +208,8 @@ struct Options {
                  "  --piece-mb N         buffer mode: corpus in pieces of N MiB cut at line ends (default 8)\n"
                  "  --plugin-dir DIR     where the plugins are (default: the build's lib/dlpd/plugins)\n"
                  "  --variant SETTINGS   also measure the engine with these regex plugin settings,\n"
-                 "                       e.g. max_mem_mb=1024,chunk_bytes=65536 (repeatable)\n"
+                 "                       e.g. max_mem_mb=1024,chunk_bytes=65536 (repeatable); rules=bare:\n"
+                 "                       the rules without validators, context words, allow patterns\n"
                  "  --variant-sets LIST  the sets the variants run on (default realistic)\n"
                  "  --rg PATH            ripgrep executable (default rg)\n"
                  "  --no-naive, --no-rg, --no-hyperscan   leave a baseline out\n",
@@ -702,7 +703,11 @@ private:
         const fs::path yaml = o_.rules_dir / (set + ".yaml");
         const fs::path plain = o_.rules_dir / (set + ".txt");
         const fs::path rg_patterns = o_.rules_dir / (set + ".rg.txt");
-        const std::vector<dlpd::Rule> rules = dlpd::load_rule_pack(yaml);
+        // dlpd's own reader: includes resolved, enable/disable applied, and
+        // the pack's value allowlist, which the engine rows install as dlpd does.
+        const dlpd::RulePack pack = dlpd::load_pack(yaml);
+        const std::vector<dlpd::Rule> &rules = pack.rules;
+        allowlist_values_ = pack.allowlist;
         std::vector<std::string> patterns;
         {
             std::ifstream f(plain);
@@ -713,8 +718,17 @@ private:
         SetReport rep;
         rep.name = set;
         rep.rules = patterns.size();
-        std::printf("## set %s: %zu rules in %s (%zu enabled regex patterns)\n\n", set.c_str(), rules.size(),
-                    yaml.c_str(), patterns.size());
+        size_t with_validators = 0, with_context = 0, with_allow = 0;
+        for (const auto &r : rules)
+            if (r.enabled) {
+                with_validators += !r.validators.empty();
+                with_context += !r.context.empty();
+                with_allow += !r.allow.empty();
+            }
+        std::printf("## set %s: %zu rules in %s (%zu enabled regex patterns; enabled rules with validators %zu, "
+                    "context words %zu, allow patterns %zu; %zu allowlist values)\n\n",
+                    set.c_str(), rules.size(), yaml.c_str(), patterns.size(), with_validators, with_context, with_allow,
+                    allowlist_values_.size());
 
         LineHits engine_hits, plugin_hits;
         engine_hits.reset(corpus_.lines.size());
@@ -754,23 +768,48 @@ private:
     void engine_modes(SetReport &rep, const std::vector<dlpd::Rule> &rules, const std::string &variant,
                       const std::string &label, LineHits *hits, uint64_t *buf_findings) {
         std::map<std::string, dlpd::PluginSettings> settings;
+        // `rules=bare` is not a plugin setting: the same rules without their
+        // validators, context words and allow patterns (and no value
+        // allowlist), to see what issue 13's confirmation steps cost.
+        bool bare = false;
         if (!variant.empty()) {
             dlpd::PluginSettings s;
             for (const auto &kv : split(variant, ',')) {
                 const size_t eq = kv.find('=');
                 if (eq == std::string::npos) throw std::runtime_error("--variant: expected key=value, got " + kv);
+                if (kv == "rules=bare") {
+                    bare = true;
+                    continue;
+                }
                 s[kv.substr(0, eq)] = {kv.substr(eq + 1)};
             }
-            settings["regex"] = s;
+            if (!s.empty()) settings["regex"] = s;
         }
+        std::vector<dlpd::Rule> bare_rules;
+        if (bare) {
+            bare_rules = rules;
+            for (auto &r : bare_rules) {
+                r.validators.clear();
+                r.context.clear();
+                r.context_required = false;
+                r.allow.clear();
+            }
+        }
+        const std::vector<dlpd::Rule> &installed = bare ? bare_rules : rules;
         dlpd::EngineLimits limits;
         limits.max_findings_per_item = std::numeric_limits<uint64_t>::max();
         dlpd::ScanEngine engine(registry_, settings, limits);
         for (const auto &p : engine.startup_problems()) throw std::runtime_error(label + ": " + p);
+        if (!allowlist_values_.empty() && !bare) {
+            // As dlpd's engine set-up does with the pack's `allowlist:`.
+            auto allowlist = std::make_shared<dlpd::ValueAllowlist>();
+            allowlist->add_values(allowlist_values_);
+            engine.set_value_allowlist(std::move(allowlist));
+        }
         const bool expect_prefilter = dlpd::regex::hyperscan_available() && variant.find("prefilter=none") == std::string::npos;
         const uint64_t events_before = prefilter_watch().events();
         double t0 = now();
-        const auto problems = engine.set_rules(rules);
+        const auto problems = engine.set_rules(installed);
         const double compile_s = now() - t0;
         if (!problems.empty()) {
             std::string msg = label + ": set_rules refused the pack:";
@@ -1439,6 +1478,7 @@ private:
     fs::path tmp_;
     long rg_maxrss_kb_ = 0;
     std::vector<SetReport> reports_;
+    std::vector<std::string> allowlist_values_;  // the current set's pack `allowlist:`
 };
 
 }  // namespace

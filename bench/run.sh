@@ -10,7 +10,7 @@
 #
 # Environment:
 #   BENCH_MB        corpus size in MB (default 100)
-#   BENCH_PATTERNS  the starter pack read for the realistic set
+#   BENCH_PATTERNS  the starter pack read for the starter and realistic sets
 #                   (default: config/patterns.yaml of this source tree)
 # Options after BUILD_DIR go to engine_bench and override the defaults below,
 # e.g. `bench/run.sh build --sets syn1000,realistic --runs 3`.
@@ -46,11 +46,12 @@ run "$bin/rules_gen" --out "$data/rules" --patterns "$patterns"
 run "$bin/engine_bench" \
   --corpus "$data/corpus.txt" \
   --rules "$data/rules" \
-  --sets syn10,syn100,syn1000,syn10000,realistic \
+  --sets syn10,syn100,syn1000,syn10000,realistic,starter \
   --runs 5 \
   --max-seconds 10 \
   --variant prefilter=none \
   --variant max_mem_mb=1024 \
   --variant chunk_bytes=65536 \
-  --variant-sets syn1000,realistic \
+  --variant rules=bare \
+  --variant-sets syn1000,realistic,starter \
   "$@" | tee "$data/results.md"
