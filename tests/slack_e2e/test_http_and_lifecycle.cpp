@@ -286,7 +286,7 @@ TEST_CASE("dlpd run deletes through the double, and on SIGTERM closes its socket
     const char *argv[] = {"/bin/sh", "-c", line.c_str(), nullptr};
     REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char **>(argv), environ) == 0);
 
-    const bool connected = slack.wait_for([&] { return slack.open_connections() == 1; }, std::chrono::seconds(30));
+    const bool connected = slack.wait_for([&] { return slack.open_connections() == 1; }, std::chrono::seconds(240));
     if (connected) {
         slack.push_message_event("C0GENERAL1", "U0ALICE001", "card " + kCard, "1700000023.000100");
         CHECK(slack.wait_for([&] { return !slack.deleted_messages().empty(); }, std::chrono::seconds(10)));

@@ -65,7 +65,7 @@ const std::vector<Rule> &starter_pack() {
 // from hanging, it asserts nothing about speed).
 template <class Cond>
 bool eventually(Cond cond) {
-    for (int i = 0; i < 300; ++i) {
+    for (int i = 0; i < 4800; ++i) {  // up to 4 min: under ASan dlpd checks a 314-rule pack first
         if (cond()) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
