@@ -45,14 +45,7 @@ void bump_revision(Session &s) { s << "UPDATE store_state SET value = value + 1 
 }  // namespace
 
 int64_t Store::allowlist_revision() {
-    Session s = impl_->session();
-    Poco::Nullable<Poco::Int64> value;
-    try {
-        s << "SELECT value FROM store_state WHERE name = 'allowlist_revision'", into(value), now;
-    } catch (const Poco::Exception &e) {
-        impl_->fail("cannot read the allowlist revision", e);
-    }
-    return value.isNull() ? 0 : value.value();
+    return store_internal::state_value(*impl_, "allowlist_revision", "the allowlist revision");
 }
 
 std::vector<AllowlistEntry> Store::allowlist_entries() {

@@ -122,16 +122,7 @@ std::vector<Rule> Store::rules() {
     return out;
 }
 
-int64_t Store::rules_revision() {
-    Session s = impl_->session();
-    Poco::Nullable<Poco::Int64> value;
-    try {
-        s << "SELECT value FROM store_state WHERE name = 'rules_revision'", into(value), now;
-    } catch (const Poco::Exception &e) {
-        impl_->fail("cannot read the rule revision", e);
-    }
-    return value.isNull() ? 0 : value.value();
-}
+int64_t Store::rules_revision() { return store_internal::state_value(*impl_, "rules_revision", "the rule revision"); }
 
 Store::RuleChange Store::upsert_rules(const std::vector<Rule> &rules, const std::string &actor) {
     Session s = impl_->session();

@@ -271,6 +271,18 @@ std::string Store::fingerprint(const std::string &secret) {
 
 std::string Store::fingerprint_key() { return impl_->fingerprint_secret(); }
 
+int64_t store_internal::state_value(Store::Impl &impl, const std::string &name_in, const std::string &what) {
+    Session s = impl.session();
+    std::string name = name_in;
+    Poco::Nullable<Poco::Int64> value;
+    try {
+        s << "SELECT value FROM store_state WHERE name = ?", use(name), into(value), now;
+    } catch (const Poco::Exception &e) {
+        impl.fail("cannot read " + what, e);
+    }
+    return value.isNull() ? 0 : value.value();
+}
+
 // --- What store_internal.hpp shares with the files that define further
 // Store members (store/admin_queries.cpp).
 

@@ -62,6 +62,10 @@ struct Store::Impl {
 
 namespace dlpd::store_internal {
 
+// A counter of store_state (a revision replicas poll), 0 when it is not
+// there yet; `what` names it in the StoreError.
+int64_t state_value(Store::Impl &impl, const std::string &name, const std::string &what);
+
 // Milliseconds since the epoch, the unit of every stored time.
 int64_t now_ms();
 
