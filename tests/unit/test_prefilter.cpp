@@ -2,6 +2,7 @@
 // every text gives exactly the findings RE2 alone gives.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -23,10 +24,14 @@ struct Collect : MatchSink {
     }
 };
 
-std::vector<RuleSource> tricky_rules() {
+// The starter pack's rules (the first `starter_rules` of them) and the
+// constructs where Hyperscan and RE2 differ.
+std::vector<RuleSource> tricky_rules(size_t starter_rules = SIZE_MAX) {
     std::vector<RuleSource> rules;
-    for (const auto &r : dlpd::load_rule_pack(dlpd::test::kSourceDir / "config" / "patterns.yaml"))
+    for (const auto &r : dlpd::load_rule_pack(dlpd::test::kSourceDir / "config" / "patterns.yaml")) {
+        if (rules.size() >= starter_rules) break;
         rules.push_back({r.name, r.regex});
+    }
     const std::vector<std::pair<std::string, std::string>> extra = {
         {"nonspace_run", R"(key:\S{6,})"},         // \S differs: Hyperscan's excludes \v
         {"space_run", R"(a\s+b)"},
@@ -117,8 +122,12 @@ TEST_CASE("the plugin builds the prefilter in the background and results do not 
         WARN("this build has no Hyperscan: prefilter not tested");
         return;
     }
+    // The background build and its hand-over are under test here; that the
+    // whole pack's Hyperscan findings are RE2's is the test above. 60 of the
+    // starter rules keep the two builds (one per mode) to seconds even under
+    // the sanitizers, where the whole pack's database takes about a minute.
     std::vector<dlpd::Rule> rules;
-    for (const auto &r : tricky_rules()) {
+    for (const auto &r : tricky_rules(60)) {
         dlpd::Rule rule;
         rule.name = r.name;
         rule.regex = r.pattern;
