@@ -72,6 +72,9 @@ struct Message {
     std::string thread_ts;  // empty for a top-level message
     std::string bot_id;     // set for messages posted with the bot token
     std::string ephemeral_to;  // chat.postEphemeral's recipient
+    // Message metadata as a JSON object text, {"event_type":…,"event_payload":{…}};
+    // empty when the message has none. chat.postMessage stores what it accepted.
+    std::string metadata{};
 };
 
 struct File {

@@ -10,7 +10,10 @@
 #include <boost/beast/websocket.hpp>
 
 #include <catch2/catch.hpp>
+#include <cctype>
+#include <cstdio>
 #include <optional>
+#include <vector>
 
 #include "slack_double.hpp"
 
@@ -63,6 +66,49 @@ HttpReply http_request(uint16_t port, http::verb verb, const std::string &target
 HttpReply api(const SlackDouble &slack, const std::string &method, const std::string &token,
               const std::string &json_body = "{}") {
     return http_request(slack.port(), http::verb::post, "/api/" + method, token, json_body);
+}
+
+// Percent-encodes a form value (the SDKs send nested arguments as JSON text this way).
+std::string form_value(const std::string &text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+    }
+    return out;
+}
+
+HttpReply form_api(const SlackDouble &slack, const std::string &method, const std::string &token,
+                   const std::string &form_body) {
+    return http_request(slack.port(), http::verb::post, "/api/" + method, token, form_body,
+                        "application/x-www-form-urlencoded");
+}
+
+// The ts of each listed message, in answer order.
+std::vector<std::string> listed_ts(const JsonObject &answer) {
+    std::vector<std::string> out;
+    auto messages = answer->getArray("messages");
+    REQUIRE(messages);
+    for (std::size_t i = 0; i < messages->size(); ++i)
+        out.push_back(messages->getObject(i)->getValue<std::string>("ts"));
+    return out;
+}
+
+JsonObject listed(const JsonObject &answer, std::size_t i) {
+    return answer->getArray("messages")->getObject(i);
+}
+
+std::string next_cursor(const JsonObject &answer) {
+    return answer->getObject("response_metadata")->getValue<std::string>("next_cursor");
+}
+
+dlpd::test::Message user_message(const std::string &channel, const std::string &ts, const std::string &thread_ts = {}) {
+    return {channel, ts, "U0ALICE01", "text of " + ts, thread_ts, {}, {}};
 }
 
 // A Socket Mode client: the handshake is synchronous, reads wait at most a
@@ -531,4 +577,353 @@ TEST_CASE("pings are answered until go_silent and drop_connections resets the so
     slack.drop_connections();
     CHECK_THROWS_AS(second.read(), beast::system_error);
     REQUIRE(slack.wait_for([&] { return slack.open_connections() == 0; }));
+}
+
+// --- Reading a channel back: message metadata, conversations.history, conversations.replies.
+
+TEST_CASE("posted metadata is kept and conversations.history shows its payload only with include_all_metadata") {
+    SlackDouble slack;
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    const auto &o = slack.options();
+
+    // A JSON body carries metadata as an object, a form body as JSON text, and a
+    // JSON body may carry JSON text too.
+    auto as_object = api(slack, "chat.postMessage", o.bot_token,
+                         R"({"channel":"C0ALERTS1","text":"first","metadata":)"
+                         R"({"event_type":"dlpd_action","event_payload":{"event_id":"Ev0001","step":1}}})")
+                         .json();
+    REQUIRE(as_object->getValue<bool>("ok"));
+    auto echoed = as_object->getObject("message")->getObject("metadata");
+    REQUIRE(echoed);
+    CHECK(echoed->getValue<std::string>("event_type") == "dlpd_action");
+    CHECK(echoed->getObject("event_payload")->getValue<std::string>("event_id") == "Ev0001");
+    CHECK(echoed->getObject("event_payload")->getValue<int>("step") == 1);
+    auto as_form = form_api(slack, "chat.postMessage", o.bot_token,
+                            "channel=C0ALERTS1&text=second&metadata=" +
+                                form_value(R"({"event_type":"dlpd_action","event_payload":{"event_id":"Ev0002"}})"))
+                       .json();
+    REQUIRE(as_form->getValue<bool>("ok"));
+    auto as_text = api(slack, "chat.postMessage", o.bot_token,
+                       R"({"channel":"C0ALERTS1","text":"third","metadata":)"
+                       R"("{\"event_type\":\"dlpd_action\",\"event_payload\":{\"event_id\":\"Ev0003\"}}"})")
+                       .json();
+    REQUIRE(as_text->getValue<bool>("ok"));
+    auto plain = api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"fourth"})").json();
+    REQUIRE(plain->getValue<bool>("ok"));
+    CHECK_FALSE(plain->getObject("message")->has("metadata"));
+    // An ephemeral message takes no metadata.
+    REQUIRE(api(slack, "chat.postEphemeral", o.bot_token,
+                R"({"channel":"C0ALERTS1","user":"U0ALICE01","text":"psst",)"
+                R"("metadata":{"event_type":"dlpd_action","event_payload":{"event_id":"Ev0004"}}})")
+                .json()
+                ->getValue<bool>("ok"));
+    CHECK(slack.posted_messages().back().metadata.empty());
+    REQUIRE(slack.messages("C0ALERTS1").size() == 4);
+    CHECK(parse(slack.messages("C0ALERTS1")[1].metadata)->getValue<std::string>("event_type") == "dlpd_action");
+
+    auto all =
+        api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1","include_all_metadata":true})")
+            .json();
+    REQUIRE(all->getValue<bool>("ok"));
+    REQUIRE(listed_ts(all) ==
+            std::vector<std::string>{plain->getValue<std::string>("ts"), as_text->getValue<std::string>("ts"),
+                                     as_form->getValue<std::string>("ts"), as_object->getValue<std::string>("ts")});
+    CHECK_FALSE(listed(all, 0)->has("metadata"));
+    const char *expected_ids[] = {"Ev0003", "Ev0002", "Ev0001"};
+    for (std::size_t i = 1; i < 4; ++i) {
+        auto metadata = listed(all, i)->getObject("metadata");
+        REQUIRE(metadata);
+        CHECK(metadata->getValue<std::string>("event_type") == "dlpd_action");
+        CHECK(metadata->getObject("event_payload")->getValue<std::string>("event_id") == expected_ids[i - 1]);
+    }
+    CHECK(listed(all, 3)->getValue<std::string>("bot_id") == o.bot_id);
+    CHECK(listed(all, 3)->getValue<std::string>("user") == o.bot_user_id);
+    CHECK(listed(all, 3)->getValue<std::string>("text") == "first");
+    CHECK(listed(all, 3)->getValue<std::string>("type") == "message");
+
+    // Without include_all_metadata Slack keeps the event type and drops the payload.
+    auto bare = api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1"})").json();
+    auto type_only = listed(bare, 3)->getObject("metadata");
+    REQUIRE(type_only);
+    CHECK(type_only->getValue<std::string>("event_type") == "dlpd_action");
+    CHECK_FALSE(type_only->has("event_payload"));
+    // The flag as form text.
+    auto form_history =
+        form_api(slack, "conversations.history", o.bot_token, "channel=C0ALERTS1&include_all_metadata=true").json();
+    CHECK(listed(form_history, 3)->getObject("metadata")->has("event_payload"));
+}
+
+TEST_CASE("malformed metadata is refused and an event_type with a period is dropped with a warning") {
+    SlackDouble slack;
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    const auto &o = slack.options();
+    const auto post = [&](const std::string &metadata) {
+        return api(slack, "chat.postMessage", o.bot_token,
+                   R"({"channel":"C0ALERTS1","text":"x","metadata":)" + metadata + "}")
+            .json();
+    };
+    const auto error = [](const JsonObject &answer) { return answer->optValue<std::string>("error", "(ok)"); };
+    CHECK(error(post(R"("not json")")) == "invalid_metadata_format");
+    CHECK(error(post(R"(["dlpd_action"])")) == "invalid_metadata_format");
+    CHECK(error(post("42")) == "invalid_metadata_format");
+    CHECK(error(form_api(slack, "chat.postMessage", o.bot_token,
+                         "channel=C0ALERTS1&text=x&metadata=" + form_value("{\"event_type\":"))
+                    .json()) == "invalid_metadata_format");
+    CHECK(error(post(R"({"event_payload":{"event_id":"Ev1"}})")) == "invalid_metadata_schema");
+    CHECK(error(post(R"({"event_type":"","event_payload":{}})")) == "invalid_metadata_schema");
+    CHECK(error(post(R"({"event_type":"dlpd_action"})")) == "invalid_metadata_schema");
+    CHECK(error(post(R"({"event_type":"dlpd_action","event_payload":"{}"})")) == "invalid_metadata_schema");
+    CHECK(slack.messages("C0ALERTS1").empty());
+    CHECK(slack.posted_messages().empty());
+    CHECK(slack.calls("chat.postMessage").front().error == "invalid_metadata_format");
+
+    // Slack ignores metadata whose event_type has a period, posts the message and warns.
+    auto dotted = post(R"({"event_type":"dlpd.action","event_payload":{"event_id":"Ev1"}})");
+    REQUIRE(dotted->getValue<bool>("ok"));
+    CHECK(dotted->getValue<std::string>("warning") == "invalid_metadata_schema");
+    CHECK(dotted->getObject("response_metadata")->getArray("warnings")->getElement<std::string>(0) ==
+          "invalid_metadata_schema");
+    CHECK_FALSE(dotted->getObject("message")->has("metadata"));
+    REQUIRE(slack.messages("C0ALERTS1").size() == 1);
+    CHECK(slack.messages("C0ALERTS1")[0].metadata.empty());
+}
+
+TEST_CASE("conversations.history lists top-level messages and thread parents newest first, within oldest and latest") {
+    SlackDouble slack;
+    slack.start();
+    const auto &o = slack.options();
+    // Stored out of ts order; a thread reply to ...2 is not listed by history.
+    for (const char *ts :
+         {"1700000003.000100", "1700000001.000100", "1700000005.000100", "1700000002.000100", "1700000004.000100"})
+        slack.add_message(user_message("C0ALERTS1", ts));
+    slack.add_message(user_message("C0ALERTS1", "1700000003.000200", "1700000002.000100"));
+    const auto history = [&](const std::string &extra) {
+        return api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1")" + extra + "}").json();
+    };
+
+    auto all = history("");
+    REQUIRE(all->getValue<bool>("ok"));
+    CHECK(listed_ts(all) == std::vector<std::string>{"1700000005.000100", "1700000004.000100", "1700000003.000100",
+                                                     "1700000002.000100", "1700000001.000100"});
+    CHECK_FALSE(all->getValue<bool>("has_more"));
+    CHECK(next_cursor(all).empty());
+    CHECK(all->has("pin_count"));
+    // A thread's parent carries its own ts as thread_ts and a summary of the replies.
+    auto parent = listed(all, 3);
+    CHECK(parent->getValue<std::string>("thread_ts") == "1700000002.000100");
+    CHECK(parent->getValue<int>("reply_count") == 1);
+    CHECK(parent->getValue<std::string>("latest_reply") == "1700000003.000200");
+    CHECK_FALSE(listed(all, 4)->has("thread_ts"));
+    CHECK(listed(all, 4)->getValue<std::string>("user") == "U0ALICE01");
+    CHECK(listed(all, 4)->getValue<std::string>("text") == "text of 1700000001.000100");
+    CHECK_FALSE(listed(all, 4)->has("bot_id"));
+
+    // oldest and latest exclude their own ts unless inclusive.
+    CHECK(listed_ts(history(R"(,"oldest":"1700000002.000100","latest":"1700000004.000100")")) ==
+          std::vector<std::string>{"1700000003.000100"});
+    CHECK(listed_ts(history(R"(,"oldest":"1700000002.000100","latest":"1700000004.000100","inclusive":true)")) ==
+          std::vector<std::string>{"1700000004.000100", "1700000003.000100", "1700000002.000100"});
+    CHECK(listed_ts(history(R"(,"oldest":"1700000004.000100")")) == std::vector<std::string>{"1700000005.000100"});
+    CHECK(listed_ts(history(R"(,"latest":"1700000002.000100","inclusive":"1")")) ==
+          std::vector<std::string>{"1700000002.000100", "1700000001.000100"});
+    // A ts with fewer fraction digits is a decimal: .0001 is .000100.
+    CHECK(listed_ts(history(R"(,"oldest":"1700000004.0001","inclusive":true)")).size() == 2);
+    CHECK(listed_ts(history(R"(,"oldest":"0")")).size() == 5);
+
+    CHECK(history(R"(,"oldest":"yesterday")")->getValue<std::string>("error") == "invalid_ts_oldest");
+    CHECK(history(R"(,"latest":"17.5.1")")->getValue<std::string>("error") == "invalid_ts_latest");
+    CHECK(api(slack, "conversations.history", o.bot_token, R"({"channel":"C0NOWHERE"})")
+              .json()
+              ->getValue<std::string>("error") == "channel_not_found");
+}
+
+TEST_CASE("conversations.history pages by limit and next_cursor until has_more is false") {
+    SlackDouble slack;
+    slack.start();
+    const auto &o = slack.options();
+    for (int i = 1; i <= 5; ++i)
+        slack.add_message(user_message("C0ALERTS1", "170000000" + std::to_string(i) + ".000100"));
+    const auto history = [&](const std::string &extra) {
+        return api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1","limit":2)" + extra + "}")
+            .json();
+    };
+
+    auto first = history("");
+    CHECK(listed_ts(first) == std::vector<std::string>{"1700000005.000100", "1700000004.000100"});
+    CHECK(first->getValue<bool>("has_more"));
+    REQUIRE_FALSE(next_cursor(first).empty());
+    // A message arriving between pages does not shift the next one.
+    slack.add_message(user_message("C0ALERTS1", "1700000009.000100"));
+    auto second = history(R"(,"cursor":")" + next_cursor(first) + R"(")");
+    CHECK(listed_ts(second) == std::vector<std::string>{"1700000003.000100", "1700000002.000100"});
+    CHECK(second->getValue<bool>("has_more"));
+    // The cursor works from a form body too, with the limit as text.
+    auto third = form_api(slack, "conversations.history", o.bot_token,
+                          "channel=C0ALERTS1&limit=2&cursor=" + form_value(next_cursor(second)))
+                     .json();
+    CHECK(listed_ts(third) == std::vector<std::string>{"1700000001.000100"});
+    CHECK_FALSE(third->getValue<bool>("has_more"));
+    CHECK(next_cursor(third).empty());
+
+    // Paging keeps to oldest: the last page ends at it.
+    auto bounded = history(R"(,"oldest":"1700000003.000100")");
+    CHECK(listed_ts(bounded) == std::vector<std::string>{"1700000009.000100", "1700000005.000100"});
+    auto bounded_rest = history(R"(,"oldest":"1700000003.000100","cursor":")" + next_cursor(bounded) + R"(")");
+    CHECK(listed_ts(bounded_rest) == std::vector<std::string>{"1700000004.000100"});
+    CHECK_FALSE(bounded_rest->getValue<bool>("has_more"));
+
+    CHECK(history(R"(,"cursor":"not-a-cursor")")->getValue<std::string>("error") == "invalid_cursor");
+}
+
+TEST_CASE("conversations.history answers 100 messages by default and at most 999") {
+    SlackDouble slack;
+    slack.start();
+    char ts[32];
+    for (int i = 0; i < 1000; ++i) {
+        std::snprintf(ts, sizeof ts, "1700000000.%06d", i + 1);
+        slack.add_message({"C0ALERTS1", ts, "U0ALICE01", "x", {}, {}, {}});
+    }
+    const auto count = [&](const std::string &extra) {
+        auto answer =
+            api(slack, "conversations.history", slack.options().bot_token, R"({"channel":"C0ALERTS1")" + extra + "}")
+                .json();
+        CHECK(answer->getValue<bool>("has_more"));
+        return answer->getArray("messages")->size();
+    };
+    CHECK(count("") == 100);
+    CHECK(count(R"(,"limit":0)") == 100);
+    CHECK(count(R"(,"limit":5000)") == 999);
+}
+
+TEST_CASE("conversations.replies returns a thread's parent and replies oldest first, with pagination") {
+    SlackDouble slack;
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    const auto &o = slack.options();
+    auto parent = api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"parent"})").json();
+    const auto parent_ts = parent->getValue<std::string>("ts");
+    auto reply = api(slack, "chat.postMessage", o.bot_token,
+                     R"({"channel":"C0ALERTS1","text":"bot reply","thread_ts":")" + parent_ts +
+                         R"(","metadata":{"event_type":"dlpd_action","event_payload":{"event_id":"Ev0009"}}})")
+                     .json();
+    REQUIRE(reply->getValue<bool>("ok"));
+    const auto reply_ts = reply->getValue<std::string>("ts");
+    CHECK(reply->getObject("message")->getValue<std::string>("thread_ts") == parent_ts);
+    // A user's reply, later than the bot's, pushed as an event (and so stored).
+    const auto user_ts = std::to_string(std::stoll(parent_ts.substr(0, parent_ts.find('.'))) + 100) + ".000001";
+    slack.push_message_event("C0ALERTS1", "U0ALICE01", "user reply", user_ts, parent_ts);
+    auto other = api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"unrelated"})").json();
+    const auto replies = [&](const std::string &ts, const std::string &extra = {}) {
+        return api(slack, "conversations.replies", o.bot_token,
+                   R"({"channel":"C0ALERTS1","ts":")" + ts + R"(")" + extra + "}")
+            .json();
+    };
+
+    auto thread = replies(parent_ts, R"(,"include_all_metadata":true)");
+    REQUIRE(thread->getValue<bool>("ok"));
+    CHECK(listed_ts(thread) == std::vector<std::string>{parent_ts, reply_ts, user_ts});
+    CHECK(listed(thread, 0)->getValue<std::string>("thread_ts") == parent_ts);
+    CHECK(listed(thread, 0)->getValue<int>("reply_count") == 2);
+    CHECK(listed(thread, 0)->getValue<std::string>("latest_reply") == user_ts);
+    CHECK(listed(thread, 1)->getValue<std::string>("thread_ts") == parent_ts);
+    CHECK(listed(thread, 1)->getValue<std::string>("parent_user_id") == o.bot_user_id);
+    CHECK(listed(thread, 1)->getObject("metadata")->getObject("event_payload")->getValue<std::string>("event_id") ==
+          "Ev0009");
+    CHECK(listed(thread, 2)->getValue<std::string>("user") == "U0ALICE01");
+    CHECK(listed(thread, 2)->getValue<std::string>("text") == "user reply");
+    CHECK_FALSE(thread->getValue<bool>("has_more"));
+    CHECK_FALSE(replies(parent_ts)->getArray("messages")->getObject(1)->getObject("metadata")->has("event_payload"));
+    // The ts of a reply names its whole thread.
+    CHECK(listed_ts(replies(reply_ts)) == std::vector<std::string>{parent_ts, reply_ts, user_ts});
+    // Pages, oldest first.
+    auto first = replies(parent_ts, R"(,"limit":2)");
+    CHECK(listed_ts(first) == std::vector<std::string>{parent_ts, reply_ts});
+    CHECK(first->getValue<bool>("has_more"));
+    auto rest = replies(parent_ts, R"(,"limit":2,"cursor":")" + next_cursor(first) + R"(")");
+    CHECK(listed_ts(rest) == std::vector<std::string>{user_ts});
+    CHECK_FALSE(rest->getValue<bool>("has_more"));
+    CHECK(next_cursor(rest).empty());
+    // oldest applies to the thread as to history.
+    CHECK(listed_ts(replies(parent_ts, R"(,"oldest":")" + reply_ts + R"(")")) == std::vector<std::string>{user_ts});
+
+    // History lists the parent and the unrelated message, not the replies.
+    auto history = api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1"})").json();
+    CHECK(listed_ts(history) == std::vector<std::string>{other->getValue<std::string>("ts"), parent_ts});
+    // A message without replies is its own thread; a ts that names nothing is not.
+    CHECK(listed_ts(replies(other->getValue<std::string>("ts"))) ==
+          std::vector<std::string>{other->getValue<std::string>("ts")});
+    CHECK(replies("1600000000.000001")->getValue<std::string>("error") == "thread_not_found");
+    CHECK(api(slack, "conversations.replies", o.bot_token, R"({"channel":"C0ALERTS1"})")
+              .json()
+              ->getValue<std::string>("error") == "thread_not_found");
+    CHECK(api(slack, "conversations.replies", o.bot_token, R"({"channel":"C0NOWHERE","ts":")" + parent_ts + R"("})")
+              .json()
+              ->getValue<std::string>("error") == "channel_not_found");
+}
+
+TEST_CASE("deleted messages are listed by neither history nor replies") {
+    SlackDouble slack;
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    const auto &o = slack.options();
+    const auto post = [&](const std::string &extra) {
+        auto answer =
+            api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"x")" + extra + "}").json();
+        REQUIRE(answer->getValue<bool>("ok"));
+        return answer->getValue<std::string>("ts");
+    };
+    const auto remove = [&](const std::string &ts) {
+        REQUIRE(api(slack, "chat.delete", o.bot_token, R"({"channel":"C0ALERTS1","ts":")" + ts + R"("})")
+                    .json()
+                    ->getValue<bool>("ok"));
+    };
+    const auto parent = post("");
+    const auto reply = post(R"(,"thread_ts":")" + parent + R"(")");
+    const auto top = post("");
+    const auto history = [&] {
+        return api(slack, "conversations.history", o.bot_token, R"({"channel":"C0ALERTS1"})").json();
+    };
+    const auto replies = [&] {
+        return api(slack, "conversations.replies", o.bot_token, R"({"channel":"C0ALERTS1","ts":")" + parent + R"("})")
+            .json();
+    };
+
+    remove(top);
+    CHECK(listed_ts(history()) == std::vector<std::string>{parent});
+    remove(reply);
+    CHECK(listed_ts(replies()) == std::vector<std::string>{parent});
+    CHECK_FALSE(listed(history(), 0)->has("reply_count"));
+    remove(parent);
+    CHECK(listed_ts(history()).empty());
+    CHECK(replies()->getValue<std::string>("error") == "thread_not_found");
+}
+
+TEST_CASE("history and replies need the history scope of the conversation's kind") {
+    SlackDoubleOptions options;
+    options.bot_scopes = {"chat:write"};
+    SlackDouble slack(options);
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    for (const char *method : {"conversations.history", "conversations.replies"}) {
+        auto refused = api(slack, method, options.bot_token, R"({"channel":"C0ALERTS1","ts":"1700000001.000100"})");
+        CHECK(refused.json()->getValue<std::string>("error") == "missing_scope");
+        CHECK(refused.json()->getValue<std::string>("needed") == "channels:history");
+        CHECK(refused.json()->getValue<std::string>("provided") == "chat:write");
+        CHECK(refused.oauth_scopes == "chat:write");
+    }
+
+    SlackDouble defaults;  // the bot has channels:history only; the user token no history scope
+    defaults.start();
+    const auto &o = defaults.options();
+    const auto needed = [&](const std::string &token, const std::string &channel) {
+        auto answer = api(defaults, "conversations.history", token, R"({"channel":")" + channel + R"("})").json();
+        return answer->optValue<std::string>("needed", answer->optValue<std::string>("error", "(ok)"));
+    };
+    CHECK(needed(o.bot_token, "G0PRIVATE1") == "groups:history");
+    CHECK(needed(o.bot_token, "D0DIRECT01") == "im:history");
+    CHECK(needed(o.user_token, "C0ALERTS1") == "channels:history");
+    // With the scope, an unknown channel is channel_not_found.
+    CHECK(needed(o.bot_token, "C0NOWHERE") == "channel_not_found");
 }

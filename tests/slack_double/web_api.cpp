@@ -1,6 +1,7 @@
 // The Web API's request semantics, in one place: routing, tokens, scopes,
-// injected faults, and the methods the double implements. HTTP status is 200
-// for every Slack error; only a rate limit answers 429.
+// injected faults, and the methods the double implements (conversations.history
+// and conversations.replies in conversations_api.cpp). HTTP status is 200 for
+// every Slack error; only a rate limit answers 429.
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "api_answers.hpp"
+#include "message_json.hpp"
 #include "workspace.hpp"
 
 namespace dlpd::test::slack_double {
@@ -41,35 +44,14 @@ void parse_form(std::string_view text, Poco::JSON::Object &into) {
     }
 }
 
-std::string arg(const Poco::JSON::Object &args, const std::string &name) {
-    if (!args.has(name)) return {};
-    auto v = args.get(name);
-    if (v.isString()) return v.extract<std::string>();
-    if (v.isEmpty()) return {};
-    return v.convert<std::string>();
-}
-
-HttpAnswer json_answer(const Poco::JSON::Object::Ptr &body, unsigned status = 200) {
-    HttpAnswer a;
-    a.status = status;
-    a.body = to_json(body);
-    return a;
-}
-
-HttpAnswer error_answer(ApiCall &call, const std::string &error, unsigned status = 200) {
-    call.error = error;
-    call.http_status = status;
-    auto body = new_object();
-    body->set("ok", false);
-    body->set("error", error);
-    return json_answer(body, status);
-}
-
 const char *kSignInPage =
     "<!DOCTYPE html>\n<html lang=\"en-US\"><head><meta charset=\"utf-8\"><title>Slack</title></head>\n"
     "<body><h1>Sign in to your workspace</h1>\n"
     "<form action=\"/signin\" method=\"post\"><input type=\"email\" name=\"email\">"
     "<button type=\"submit\">Sign In</button></form></body></html>\n";
+
+// Marks a method whose scope depends on the conversation: see history_scope.
+const std::string kHistoryOfConversation = "*:history";
 
 // The scope each implemented method needs.
 const std::map<std::string, std::string> kRequiredScope = {
@@ -80,7 +62,21 @@ const std::map<std::string, std::string> kRequiredScope = {
     {"chat.delete", "chat:write"},
     {"files.info", "files:read"},
     {"files.delete", "files:write"},
+    {"conversations.history", kHistoryOfConversation},
+    {"conversations.replies", kHistoryOfConversation},
 };
+
+// Reading a conversation needs the history scope of its kind, for bot and user
+// tokens alike: channels:history (public), groups:history (private),
+// im:history, mpim:history. https://docs.slack.dev/reference/methods/conversations.history
+// ("Relevant *:history scope"), and conversations.replies. The double tells the
+// kind by the id's first letter: C public, G private, D a DM. Multi-person DMs
+// (mpim:history) have ids that look like the others and are not told apart.
+std::string history_scope(const std::string &channel) {
+    if (channel.rfind('G', 0) == 0) return "groups:history";
+    if (channel.rfind('D', 0) == 0) return "im:history";
+    return "channels:history";
+}
 
 std::string scope_list(const std::vector<std::string> &scopes) {
     std::string out;
@@ -89,6 +85,39 @@ std::string scope_list(const std::vector<std::string> &scopes) {
 }
 
 }  // namespace
+
+std::string arg(const Poco::JSON::Object &args, const std::string &name) {
+    if (!args.has(name)) return {};
+    auto v = args.get(name);
+    if (v.isString()) return v.extract<std::string>();
+    if (v.isEmpty()) return {};
+    return v.convert<std::string>();
+}
+
+bool flag_arg(const Poco::JSON::Object &args, const std::string &name) {
+    if (!args.has(name)) return false;
+    auto v = args.get(name);
+    if (v.isBoolean()) return v.extract<bool>();
+    if (v.isNumeric()) return v.convert<double>() != 0;
+    if (v.isString()) return v.extract<std::string>() == "true" || v.extract<std::string>() == "1";
+    return false;
+}
+
+HttpAnswer json_answer(const Poco::JSON::Object::Ptr &body, unsigned status) {
+    HttpAnswer a;
+    a.status = status;
+    a.body = to_json(body);
+    return a;
+}
+
+HttpAnswer error_answer(ApiCall &call, const std::string &error, unsigned status) {
+    call.error = error;
+    call.http_status = status;
+    auto body = new_object();
+    body->set("ok", false);
+    body->set("error", error);
+    return json_answer(body, status);
+}
 
 TokenKind Workspace::classify(const std::string &token) const {
     if (token.empty()) return TokenKind::none;
@@ -185,7 +214,9 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
     if (call.token == TokenKind::invalid) return error_answer(call, "invalid_auth");
     if ((method == "apps.connections.open") != (call.token == TokenKind::app))
         return error_answer(call, "not_allowed_token_type");
-    if (const auto &needed = kRequiredScope.at(method); !needed.empty()) {
+    auto needed = kRequiredScope.at(method);
+    if (needed == kHistoryOfConversation) needed = history_scope(arg(*args, "channel"));
+    if (!needed.empty()) {
         const auto &scopes = call.token == TokenKind::bot ? options_.bot_scopes : options_.user_scopes;
         if (std::find(scopes.begin(), scopes.end(), needed) == scopes.end()) {
             auto body = new_object();
@@ -237,18 +268,27 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
             out->set("message_ts", m.ts);
             return json_answer(out);
         }
+        // Only chat.postMessage takes metadata; a post it refuses is not stored.
+        const auto metadata = read_metadata(args->has("metadata") ? args->get("metadata") : Poco::Dynamic::Var());
+        if (!metadata.error.empty()) return error_answer(call, metadata.error);
+        m.metadata = metadata.json;
         ch->second.messages.push_back(m);
         posted_.push_back(m);
-        auto message = new_object();
-        message->set("type", "message");
-        message->set("text", m.text);
-        message->set("user", m.user);
-        if (!m.bot_id.empty()) message->set("bot_id", m.bot_id);
-        message->set("ts", m.ts);
-        if (!m.thread_ts.empty()) message->set("thread_ts", m.thread_ts);
         out->set("channel", channel);
         out->set("ts", m.ts);
-        out->set("message", message);
+        // The stored message as Slack answers it, metadata included (slackapi/python-slack-sdk
+        // integration_tests/web/test_message_metadata.py expects message.metadata here).
+        out->set("message", message_object(m, MetadataShown::all));
+        if (!metadata.warning.empty()) {
+            // A success with a warning: `warning` and response_metadata.warnings
+            // (/work/shared/reference/slack-protocol.md §4.1).
+            out->set("warning", metadata.warning);
+            auto response_metadata = new_object();
+            Poco::JSON::Array::Ptr warnings = new Poco::JSON::Array;
+            warnings->add(metadata.warning);
+            response_metadata->set("warnings", warnings);
+            out->set("response_metadata", response_metadata);
+        }
         return json_answer(out);
     }
     if (method == "chat.delete") {
@@ -290,6 +330,8 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
         out->set("ts", ts);
         return json_answer(out);
     }
+    if (method == "conversations.history") return answer_history(*args, call);
+    if (method == "conversations.replies") return answer_replies(*args, call);
     if (method == "files.delete") {
         // The same ownership rule as messages: the uploader, or an admin's user token.
         auto f = files_.find(arg(*args, "file"));

@@ -112,7 +112,7 @@ public:
 
 private:
     struct Channel {
-        std::vector<Message> messages;  // in ts order of arrival
+        std::vector<Message> messages;  // in order of arrival; answers sort by ts
     };
     struct Envelope {
         std::string id;
@@ -129,6 +129,9 @@ private:
     // Web API helpers (web_api.cpp); all with mu_ held.
     HttpAnswer answer_api(const std::string &method, const HttpExchange &request, ApiCall &call);
     HttpAnswer answer_download(const std::string &target, const HttpExchange &request, ApiCall &call);
+    // conversations_api.cpp; with mu_ held.
+    HttpAnswer answer_history(const Poco::JSON::Object &args, ApiCall &call);
+    HttpAnswer answer_replies(const Poco::JSON::Object &args, ApiCall &call);
     TokenKind classify(const std::string &token) const;
     std::string user_of(TokenKind kind) const;
     std::string new_ts();
