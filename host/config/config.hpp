@@ -79,6 +79,7 @@ struct Config {
         int64_t idle_timeout_seconds = 0;     // Socket Mode: no frame for this long = dead connection
         int64_t reconnect_max_seconds = 0;    // longest wait between reconnects
         int64_t shutdown_seconds = 0;         // how long in-flight events may finish on SIGTERM
+        int64_t event_lease_seconds = 0;      // a crashed process's events are taken over after this
         bool operator==(const Slack &) const = default;
     };
     struct Policy {  // what is done about a finding: see slack/policy.hpp

@@ -261,6 +261,13 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "On SIGTERM, how long events in flight may take to finish; the rest resume at the next start",
      .min = 0,
      .max = 600},
+    {.path = "slack.event_lease_seconds",
+     .field = &member<&Config::slack, &Config::Slack::event_lease_seconds>,
+     .default_value = "30",
+     .description = "How long a process's hold on the events it works on lasts unrenewed: after a crash, the "
+                    "restart or another replica sharing the database takes them over after at most this long",
+     .min = 2,
+     .max = 3600},
 
     {.path = "policy.actions",
      .field = &member<&Config::policy, &Config::Policy::actions>,

@@ -1,10 +1,15 @@
 #include "slack/event_processor.hpp"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <chrono>
 #include <map>
 #include <set>
 
 #include "engine/utf8_text.hpp"
 #include "log.hpp"
+#include "engine/fingerprint.hpp"
 #include "engine/masking.hpp"
 #include "engine/scan_engine.hpp"
 #include "slack/file_fetch.hpp"
@@ -128,88 +133,238 @@ void EventProcessor::process(const EventJob &job) {
     if (failed) ++counters_.failed;
 }
 
+namespace {
+
+// An event's plan as the journal keeps it (no secret: findings are masked).
+struct Plan {
+    int64_t at_ms = 0;
+    std::string actions;              // to_string(ActionSet), for the log
+    std::vector<std::string> steps;   // delete, delete_file:F…, notify, alert
+    std::vector<PolicyFinding> findings;
+    std::vector<int64_t> incidents;
+};
+
+std::string plan_json(const Plan &plan) {
+    Poco::JSON::Object out = json_object();
+    out.set("at", plan.at_ms);
+    out.set("actions", plan.actions);
+    Poco::JSON::Array steps;
+    for (const auto &st : plan.steps) steps.add(st);
+    out.set("steps", steps);
+    Poco::JSON::Array findings;
+    for (const auto &f : plan.findings) {
+        Poco::JSON::Object o = json_object();
+        o.set("rule", f.rule);
+        o.set("severity", f.severity);
+        o.set("masked", f.masked);
+        o.set("confidence", f.confidence);
+        findings.add(o);
+    }
+    out.set("findings", findings);
+    return json_text(out);
+}
+
+// The plan an earlier attempt recorded; throws when it is unreadable.
+Plan read_plan(const JournalStep &step) {
+    Plan plan;
+    Poco::JSON::Parser parser;
+    const auto json = parser.parse(step.detail).extract<Poco::JSON::Object::Ptr>();
+    plan.at_ms = json->optValue<Poco::Int64>("at", step.updated_at_ms);
+    plan.actions = json->optValue<std::string>("actions", "");
+    if (const auto steps = json->getArray("steps"))
+        for (size_t i = 0; i < steps->size(); ++i) plan.steps.push_back(steps->getElement<std::string>(i));
+    if (const auto findings = json->getArray("findings"))
+        for (size_t i = 0; i < findings->size(); ++i) {
+            const auto f = findings->getObject(static_cast<unsigned>(i));
+            plan.findings.push_back({f->optValue<std::string>("rule", ""), f->optValue<std::string>("severity", ""),
+                                     f->optValue<std::string>("masked", ""),
+                                     f->optValue<std::string>("confidence", "medium")});
+        }
+    for (size_t at = 0; at < step.result.size();) {
+        size_t comma = step.result.find(',', at);
+        if (comma == std::string::npos) comma = step.result.size();
+        if (comma > at) plan.incidents.push_back(std::stoll(step.result.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    return plan;
+}
+
+std::string incident_list(const std::vector<int64_t> &ids) {
+    std::string out;
+    for (auto id : ids) out += (out.empty() ? "#" : ", #") + std::to_string(id);
+    return out;
+}
+
+}  // namespace
+
 bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event) {
     const SlackMessage &message = event.message;
-    std::vector<Finding> findings;
-    if (!message.text.empty()) findings = engine_.scan_text(message.text, "message").findings;
+    // A resumed event continues from its journal: what its earlier attempt
+    // decided is not decided again (the rules may have changed since), and
+    // what it did is not done again.
+    std::vector<JournalStep> journal;
+    if (job.resumed) journal = store_.journal(job.event_id);
+    auto step_of = [&](const std::string &name) -> const JournalStep * {
+        for (const auto &st : journal)
+            if (st.step == name) return &st;
+        return nullptr;
+    };
 
-    std::vector<std::string> flagged_files;
-    std::string message_text = message.text;
-    for (const auto &ref : message.files) {
-        // A file shared in a message also comes as file_shared: scan it once
-        // per channel.
-        const std::string key = "file:" + ref.id + ":" + message.channel;
-        if (!store_.claim_event(key, "")) continue;
-        FetchedFile fetched = fetch_file(api_, ref, options_.max_file_bytes);
-        if (fetched.interrupted) {
-            store_.release_event(key);  // the event's next attempt fetches it again
-            return false;
+    Plan plan;
+    bool from_journal = false;
+    if (const JournalStep *recorded = step_of("plan")) {
+        plan = read_plan(*recorded);
+        from_journal = true;
+    } else {
+        std::vector<Finding> findings;
+        if (!message.text.empty()) findings = engine_.scan_text(message.text, "message").findings;
+
+        std::vector<std::string> flagged_files;
+        std::string message_text = message.text;
+        for (const auto &ref : message.files) {
+            // A file shared in a message also comes as file_shared: scan it
+            // once per channel (again by the same event when it resumes).
+            const std::string key = "file:" + ref.id + ":" + message.channel;
+            if (!store_.claim_file(key, job.event_id)) continue;
+            FetchedFile fetched = fetch_file(api_, ref, options_.max_file_bytes);
+            if (fetched.interrupted) return false;  // the event's next attempt fetches it again
+            if (!fetched.ok) {
+                log(LogLevel::warning, kLog,
+                    "file " + ref.id + " (" + where(message) + ") not scanned: " + fetched.problem);
+                continue;
+            }
+            ScanResult result = engine_.scan(fetched.content, fetched.file.name.empty() ? ref.id : fetched.file.name);
+            for (const auto &d : result.diagnostics)
+                log(d.level, kLog, "file " + ref.id + ": " + d.path + ": " + d.message);
+            if (!result.findings.empty()) flagged_files.push_back(ref.id);
+            for (auto &f : result.findings) findings.push_back(std::move(f));
+            message_text += (message_text.empty() ? "" : "\n") + std::string("[file ") +
+                            (fetched.file.name.empty() ? ref.id : fetched.file.name) + "]";
         }
-        store_.finish_event(key, "done");
-        if (!fetched.ok) {
-            log(LogLevel::warning, kLog,
-                "file " + ref.id + " (" + where(message) + ") not scanned: " + fetched.problem);
+        if (findings.empty()) return true;
+
+        // The same secret in text and in blocks is one finding; so is one
+        // written twice (with and without dashes): one incident per
+        // (event, rule, match fingerprint), as the store enforces.
+        std::vector<Finding> unique;
+        std::set<std::pair<std::string, std::string>> seen;
+        for (auto &f : findings)
+            if (seen.insert({f.rule, canonical_match(f.match)}).second) unique.push_back(std::move(f));
+
+        for (const auto &f : unique) plan.findings.push_back({f.rule, f.severity, mask_secret(f.match), f.confidence});
+        const ActionSet actions = decide_actions(options_.policy, message.channel, plan.findings);
+        plan.actions = to_string(actions);
+        plan.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+        if (actions.delete_message) {
+            if (!message.ts.empty()) plan.steps.push_back("delete");
+            for (const auto &file : flagged_files) plan.steps.push_back("delete_file:" + file);
+        }
+        if (actions.notify && !message.channel.empty()) plan.steps.push_back("notify");
+        if (actions.alert) plan.steps.push_back("alert");
+
+        EventPlan record;
+        record.steps = plan.steps;
+        for (const auto &f : unique) {
+            IncidentInput in;
+            in.source = "slack";
+            in.team_id = event.team_id;
+            in.channel_id = message.channel;
+            in.user_id = message.user;
+            in.message_ts = message.ts;
+            in.thread_ts = message.thread_ts;
+            in.permalink = message_permalink(self_.team_url, message.channel, message.ts, message.thread_ts);
+            in.event_id = job.event_id;
+            in.rule = f.rule;
+            in.detector = f.detector;
+            in.severity = f.severity;
+            in.confidence = f.confidence;
+            in.match = f.match;
+            in.message_text = message_text;
+            Poco::JSON::Object planned = json_object();
+            planned.set("planned", plan.actions);
+            planned.set("edited", message.edited);
+            planned.set("path", valid_utf8(f.path));  // a zip member's name can be any bytes
+            in.actions = json_text(planned);
+            in.action_results = R"({"pending":true})";
+            record.incidents.push_back(std::move(in));
+        }
+        record.plan = plan_json(plan);
+        // The incidents and the plan in one transaction, before any action:
+        // from here on the event is finished from its journal.
+        if (auto ids = store_.record_plan(job.event_id, record)) {
+            plan.incidents = *ids;
+        } else {
+            // An earlier attempt or another replica recorded it first.
+            journal = store_.journal(job.event_id);
+            const JournalStep *recorded = step_of("plan");
+            if (!recorded) throw StoreError("the plan of event " + job.event_id + " was recorded but cannot be read");
+            plan = read_plan(*recorded);
+            from_journal = true;
+        }
+    }
+
+    const std::string ids = incident_list(plan.incidents);
+    ActionReport report;
+    for (const auto &name : plan.steps) {
+        const JournalStep *recorded = step_of(name);
+        const std::string action = name.rfind("delete_file:", 0) == 0 ? "delete_file" : name;
+        if (recorded && recorded->state == "done") {
+            ActionOutcome done;
+            done.action = action;
+            done.ok = recorded->result == "ok" || recorded->result == "already gone" || recorded->result == "logged";
+            done.result = recorded->result;
+            if (action == "delete" || (action == "delete_file" && message.ts.empty()))
+                report.deleted = report.deleted || done.ok;
+            report.outcomes.push_back(done);
             continue;
         }
-        ScanResult result = engine_.scan(fetched.content, fetched.file.name.empty() ? ref.id : fetched.file.name);
-        for (const auto &d : result.diagnostics)
-            log(d.level, kLog, "file " + ref.id + ": " + d.path + ": " + d.message);
-        if (!result.findings.empty()) flagged_files.push_back(ref.id);
-        for (auto &f : result.findings) findings.push_back(std::move(f));
-        message_text += (message_text.empty() ? "" : "\n") + std::string("[file ") +
-                        (fetched.file.name.empty() ? ref.id : fetched.file.name) + "]";
+        // Decided by an attempt that may have taken it before it died: a
+        // delete is taken again (its "already gone" is not a new deletion),
+        // a post is looked for first.
+        const bool unconfirmed = from_journal;
+        const PostMark mark{job.event_id, name};
+        ActionOutcome outcome;
+        if (action == "delete") {
+            outcome = actions_.delete_message(message);
+            report.deleted = outcome.ok;
+            report.deleted_now = outcome.ok && outcome.result == "ok";
+        } else if (action == "delete_file") {
+            outcome = actions_.delete_file(name.substr(std::string("delete_file:").size()));
+            if (message.ts.empty()) {
+                report.deleted = report.deleted || outcome.ok;
+                report.deleted_now = report.deleted_now || (outcome.ok && outcome.result == "ok");
+            }
+        } else if (action == "notify") {
+            outcome = actions_.notify(message, plan.findings, report.deleted, mark, unconfirmed);
+        } else if (action == "alert") {
+            outcome = actions_.alert(message, plan.findings, report, ids, mark, unconfirmed, plan.at_ms);
+        } else {
+            log(LogLevel::warning, kLog, "event " + job.event_id + ": unknown step '" + name + "' in its plan; skipped");
+            continue;
+        }
+        if (outcome.interrupted) return false;  // stays decided: the next attempt takes it
+        Poco::JSON::Object detail = json_object();
+        if (!outcome.posted_ts.empty()) detail.set("ts", outcome.posted_ts);
+        store_.step_done(job.event_id, name, outcome.result, json_text(detail));
+        report.outcomes.push_back(std::move(outcome));
     }
-    if (findings.empty()) return true;
-
-    // The same secret in text and in blocks is one finding.
-    std::vector<Finding> unique;
-    std::set<std::pair<std::string, std::string>> seen;
-    for (auto &f : findings)
-        if (seen.insert({f.rule, f.match}).second) unique.push_back(std::move(f));
-
-    std::vector<PolicyFinding> judged;
-    for (const auto &f : unique) judged.push_back({f.rule, f.severity, mask_secret(f.match), f.confidence});
-    const ActionSet actions = decide_actions(options_.policy, message.channel, judged);
-    ActionReport report = actions_.apply(actions, message, flagged_files, judged);
-    if (report.interrupted) return false;
-
-    std::string ids;
-    for (const auto &f : unique) {
-        IncidentInput in;
-        in.source = "slack";
-        in.team_id = event.team_id;
-        in.channel_id = message.channel;
-        in.user_id = message.user;
-        in.message_ts = message.ts;
-        in.thread_ts = message.thread_ts;
-        in.permalink = message_permalink(self_.team_url, message.channel, message.ts, message.thread_ts);
-        in.event_id = job.event_id;
-        in.rule = f.rule;
-        in.detector = f.detector;
-        in.severity = f.severity;
-        in.confidence = f.confidence;
-        in.match = f.match;
-        in.message_text = message_text;
-        Poco::JSON::Object planned = json_object();
-        planned.set("planned", to_string(actions));
-        planned.set("edited", message.edited);
-        planned.set("path", valid_utf8(f.path));  // a zip member's name can be any bytes
-        in.actions = json_text(planned);
-        in.action_results = report.json();
-        const int64_t id = store_.record_incident(in);
-        ids += (ids.empty() ? "#" : ", #") + std::to_string(id);
-    }
-    if (actions.alert) actions_.alert(message, judged, report, ids);
+    if (const JournalStep *done = step_of("outcome"); !done || done->state != "done")
+        store_.record_outcome(job.event_id, plan.incidents, report.json());
 
     std::string outcome;
     for (const auto &o : report.outcomes) outcome += " " + o.action + "=" + o.result;
     log(LogLevel::info, kLog,
-        "incident " + ids + ": " + std::to_string(unique.size()) + " finding(s) in " + where(message) +
-            " (rule " + unique.front().rule + "), actions " + to_string(actions) + (outcome.empty() ? "" : ":" + outcome));
+        "incident " + ids + ": " + std::to_string(plan.findings.size()) + " finding(s) in " + where(message) +
+            " (rule " + (plan.findings.empty() ? std::string("?") : plan.findings.front().rule) + "), actions " +
+            plan.actions + (outcome.empty() ? "" : ":" + outcome) + (from_journal ? " (resumed)" : ""));
     std::lock_guard lock(mutex_);
-    ++counters_.flagged;
-    counters_.incidents += unique.size();
-    if (report.deleted) ++counters_.deleted;
+    if (!from_journal) {
+        ++counters_.flagged;
+        counters_.incidents += plan.incidents.size();
+    }
+    if (report.deleted_now) ++counters_.deleted;
     return true;
 }
 

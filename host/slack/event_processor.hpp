@@ -1,8 +1,11 @@
 // The worker side of the Slack pipeline: recorded events are read, scanned
 // (message text, then files through the extractors), judged by the policy,
-// acted on, recorded as incidents, and marked done in the store. An event
-// whose work is interrupted by shutdown stays pending and is done again at
-// the next start.
+// recorded as incidents with the plan of what to do (one transaction), acted
+// on step by step (each step marked done in the store's action journal), and
+// marked done. An event whose work is interrupted (shutdown, a crash) stays
+// pending and is resumed from its journal: nothing decided is decided again,
+// nothing done is done again, and a post whose outcome is unknown is looked
+// for in Slack before it is made.
 //
 // Threads: enqueue() from any thread; `workers` threads do the work.
 #ifndef DLPD_HOST_SLACK_EVENT_PROCESSOR_HPP
@@ -43,6 +46,9 @@ struct ProcessorOptions {
 struct EventJob {
     std::string event_id;
     Poco::JSON::Object::Ptr payload;
+    // Taken over after a restart or from another replica: its action
+    // journal says what an earlier attempt decided and did.
+    bool resumed = false;
 };
 
 struct ProcessorCounters {

@@ -1,5 +1,7 @@
 #include "slack/message_actions.hpp"
 
+#include <algorithm>
+
 #include "log.hpp"
 
 namespace dlpd::slack {
@@ -44,11 +46,15 @@ void MessageActions::explain_once(const std::string &key, const std::string &tex
     log(LogLevel::error, kLog, text);
 }
 
-ActionOutcome MessageActions::record(const std::string &action, const ApiResult &result, ActionReport &report) {
-    ActionOutcome outcome{action, result.ok, result.ok ? "ok" : result.error};
+ActionOutcome MessageActions::record(const std::string &action, const ApiResult &result) {
+    ActionOutcome outcome;
+    outcome.action = action;
+    outcome.ok = result.ok;
+    outcome.result = result.ok ? "ok" : result.error;
     if (!result.ok) {
-        if (result.error == "stopping") report.interrupted = true;
-        // Already removed (by a person, or by this event's first attempt).
+        if (result.error == "stopping") outcome.interrupted = true;
+        // Already removed (by a person, or by this event's earlier attempt):
+        // gone, but not removed by this call.
         if (action.rfind("delete", 0) == 0 && (result.error == "message_not_found" || result.error == "file_deleted" ||
                                                result.error == "file_not_found")) {
             outcome.ok = true;
@@ -59,47 +65,130 @@ ActionOutcome MessageActions::record(const std::string &action, const ApiResult 
             log(LogLevel::warning, kLog, action + " failed: " + result.detail);
         }
     }
-    report.outcomes.push_back(outcome);
     return outcome;
 }
 
-ActionReport MessageActions::apply(const ActionSet &actions, const SlackMessage &message,
-                                   const std::vector<std::string> &files, const std::vector<PolicyFinding> &findings) {
-    ActionReport report;
-    if (actions.delete_message) {
-        if (!message.ts.empty()) {
-            Poco::JSON::Object args = json_object();
-            args.set("channel", message.channel);
-            args.set("ts", message.ts);
-            const auto r = api_.call("chat.delete", args, Token::user);
-            report.deleted = record("delete", r, report).ok;
-        }
-        for (const auto &file : files) {
-            Poco::JSON::Object args = json_object();
-            args.set("file", file);
-            const auto r = api_.call("files.delete", args, Token::user);
-            const bool ok = record("delete_file", r, report).ok;
-            if (message.ts.empty()) report.deleted = report.deleted || ok;
-        }
-    }
-    if (actions.notify && !message.channel.empty()) {
-        const std::string text =
-            render_notice(report.deleted ? policy_.notice_removed : policy_.notice_kept, message.user, findings);
+ActionOutcome MessageActions::delete_message(const SlackMessage &message) {
+    Poco::JSON::Object args = json_object();
+    args.set("channel", message.channel);
+    args.set("ts", message.ts);
+    return record("delete", api_.call("chat.delete", args, Token::user));
+}
+
+ActionOutcome MessageActions::delete_file(const std::string &file) {
+    Poco::JSON::Object args = json_object();
+    args.set("file", file);
+    return record("delete_file", api_.call("files.delete", args, Token::user));
+}
+
+namespace {
+
+bool carries(const Poco::JSON::Object::Ptr &message, const PostMark &mark) {
+    if (!message) return false;
+    const auto metadata = message->getObject("metadata");
+    if (!metadata || metadata->optValue<std::string>("event_type", "") != kPostMarkType) return false;
+    const auto payload = metadata->getObject("event_payload");
+    return payload && payload->optValue<std::string>("event_id", "") == mark.event_id &&
+           payload->optValue<std::string>("step", "") == mark.step;
+}
+
+}  // namespace
+
+MessageActions::Lookup MessageActions::find_post(const std::string &channel, const std::string &thread_ts,
+                                                 const std::string &oldest_ts, const PostMark &mark,
+                                                 std::string &found_ts) {
+    // Slack's conversations.history lists a channel's messages newest first
+    // (thread replies only in conversations.replies); metadata only with
+    // include_all_metadata. A notice comes within seconds of the message it
+    // answers, so a few pages from `oldest` are enough; more means a busy
+    // channel, and the search gives up rather than page for ever.
+    std::string cursor;
+    for (int page = 0; page < 10; ++page) {
         Poco::JSON::Object args = json_object();
-        args.set("channel", message.channel);
-        args.set("text", text);
-        if (!message.thread_ts.empty()) args.set("thread_ts", message.thread_ts);
-        const bool ephemeral = policy_.notice_place == NoticePlace::ephemeral && !message.user.empty();
-        if (ephemeral) args.set("user", message.user);
-        args.set("unfurl_links", false);
-        args.set("unfurl_media", false);
-        record("notify", api_.call(ephemeral ? "chat.postEphemeral" : "chat.postMessage", args, Token::bot), report);
+        args.set("channel", channel);
+        if (!thread_ts.empty()) args.set("ts", thread_ts);
+        if (!oldest_ts.empty()) args.set("oldest", oldest_ts);
+        args.set("inclusive", true);
+        args.set("limit", 200);
+        args.set("include_all_metadata", true);
+        if (!cursor.empty()) args.set("cursor", cursor);
+        const ApiResult r =
+            api_.call(thread_ts.empty() ? "conversations.history" : "conversations.replies", args, Token::bot);
+        if (!r.ok || !r.json) {
+            if (r.error != "stopping")
+                log(LogLevel::warning, kLog,
+                    "cannot look for the " + mark.step + " an earlier attempt at event " + mark.event_id +
+                        " may have posted (" + r.error + "): posting it" +
+                        (r.error == "missing_scope" ? "; the bot token needs the *:history scopes of the manifest"
+                                                    : ""));
+            return Lookup::failed;
+        }
+        const auto messages = r.json->getArray("messages");
+        if (messages)
+            for (size_t i = 0; i < messages->size(); ++i) {
+                const auto m = messages->getObject(static_cast<unsigned>(i));
+                if (carries(m, mark)) {
+                    found_ts = m->optValue<std::string>("ts", "");
+                    return Lookup::found;
+                }
+            }
+        const auto meta = r.json->getObject("response_metadata");
+        cursor = meta ? meta->optValue<std::string>("next_cursor", "") : "";
+        if (cursor.empty()) return Lookup::not_found;
     }
-    return report;
+    return Lookup::not_found;
+}
+
+ActionOutcome MessageActions::post(const std::string &action, Poco::JSON::Object &args, bool ephemeral,
+                                   const PostMark &mark, bool look_first, const std::string &thread_ts,
+                                   const std::string &oldest_ts) {
+    // An ephemeral message is in no history: it cannot be looked for, and a
+    // resumed one is posted again (the remaining window; see README).
+    if (look_first && !ephemeral) {
+        std::string ts;
+        const Lookup found = find_post(args.getValue<std::string>("channel"), thread_ts, oldest_ts, mark, ts);
+        if (found == Lookup::found) {
+            log(LogLevel::info, kLog,
+                action + " of event " + mark.event_id + " was posted by an earlier attempt: not posted again");
+            ActionOutcome outcome{action, true, "ok", false, ts};
+            return outcome;
+        }
+    }
+    if (!ephemeral) {
+        Poco::JSON::Object::Ptr metadata = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        payload->set("event_id", mark.event_id);
+        payload->set("step", mark.step);
+        metadata->set("event_type", std::string(kPostMarkType));
+        metadata->set("event_payload", payload);
+        args.set("metadata", metadata);
+    }
+    const ApiResult r = api_.call(ephemeral ? "chat.postEphemeral" : "chat.postMessage", args, Token::bot);
+    ActionOutcome outcome = record(action, r);
+    if (r.ok) outcome.posted_ts = r.string_field(ephemeral ? "message_ts" : "ts");
+    return outcome;
+}
+
+ActionOutcome MessageActions::notify(const SlackMessage &message, const std::vector<PolicyFinding> &findings,
+                                     bool deleted, const PostMark &mark, bool look_first) {
+    const std::string text =
+        render_notice(deleted ? policy_.notice_removed : policy_.notice_kept, message.user, findings);
+    Poco::JSON::Object args = json_object();
+    args.set("channel", message.channel);
+    args.set("text", text);
+    if (!message.thread_ts.empty()) args.set("thread_ts", message.thread_ts);
+    const bool ephemeral = policy_.notice_place == NoticePlace::ephemeral && !message.user.empty();
+    if (ephemeral) args.set("user", message.user);
+    args.set("unfurl_links", false);
+    args.set("unfurl_media", false);
+    // The notice comes after the message it answers: in its thread when it
+    // is in one, else in the channel.
+    return post("notify", args, ephemeral, mark, look_first, message.thread_ts, message.ts);
 }
 
 ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vector<PolicyFinding> &findings,
-                                    const ActionReport &report, const std::string &incident_ids) {
+                                    const ActionReport &report, const std::string &incident_ids, const PostMark &mark,
+                                    bool look_first, int64_t since_ms) {
     std::string what = report.deleted ? "deleted" : "kept";
     for (const auto &o : report.outcomes)
         if (!o.ok) what += ", " + o.action + " failed (" + o.result + ")";
@@ -109,14 +198,20 @@ ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vect
             ". Incident " + incident_ids + ".";
     if (policy_.alert_channel.empty()) {
         log(LogLevel::warning, kLog, "alert (policy.alert_channel is not set): " + text);
-        return {"alert", true, "logged"};
+        ActionOutcome logged;
+        logged.action = "alert";
+        logged.ok = true;
+        logged.result = "logged";
+        return logged;
     }
-    ActionReport ignored;
     Poco::JSON::Object args = json_object();
     args.set("channel", policy_.alert_channel);
     args.set("text", text);
     args.set("unfurl_links", false);
-    return record("alert", api_.call("chat.postMessage", args, Token::bot), ignored);
+    // Slack's clock and this machine's differ: a minute's margin before the
+    // plan was recorded (the mark makes the match exact).
+    const std::string oldest = std::to_string(std::max<int64_t>(0, since_ms / 1000 - 60)) + ".000000";
+    return post("alert", args, false, mark, look_first, "", oldest);
 }
 
 }  // namespace dlpd::slack

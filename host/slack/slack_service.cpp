@@ -1,6 +1,11 @@
 #include "slack/slack_service.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -60,6 +65,17 @@ PolicyOptions policy_from(const Config::Policy &p) {
     return policy;
 }
 
+// A name for this process's hold on events: host, process id and a random
+// part (a restarted process is another holder).
+std::string process_name() {
+    char host[256] = {0};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = 0;
+    std::random_device random;
+    char tail[16];
+    std::snprintf(tail, sizeof tail, "%08x", random());
+    return std::string(host) + ":" + std::to_string(getpid()) + ":" + tail;
+}
+
 }  // namespace
 
 struct SlackService::Parts {
@@ -84,6 +100,74 @@ struct SlackService::Parts {
         state = s;
         detail = d;
     }
+
+    // Takes over the pending events no live process holds and queues them
+    // to be resumed from their journals. Returns how many.
+    size_t resume_pending() {
+        size_t resumed = 0;
+        for (const auto &pending : store.take_over_events()) {
+            if (pending.event_id.rfind("file:", 0) == 0) {  // a file marker left by an older version
+                store.release_event(pending.event_id);
+                continue;
+            }
+            if (pending.attempts > kMaxAttempts) {
+                log(LogLevel::error, kLog,
+                    "event " + pending.event_id + " was begun " + std::to_string(pending.attempts) +
+                        " times without finishing; marked failed and not tried again");
+                store.finish_event(pending.event_id, "failed");
+                continue;
+            }
+            try {
+                Poco::JSON::Parser parser;
+                auto payload = parser.parse(pending.payload).extract<Poco::JSON::Object::Ptr>();
+                processor->enqueue({pending.event_id, payload, true});
+                ++resumed;
+            } catch (const std::exception &) {
+                log(LogLevel::error, kLog,
+                    "event " + pending.event_id + ": its recorded payload is unreadable; marked failed");
+                store.finish_event(pending.event_id, "failed");
+            }
+        }
+        return resumed;
+    }
+
+    // Renews this process's leases every third of slack.event_lease_seconds,
+    // and takes over the events of processes that died.
+    void start_leases() {
+        leases = std::thread([this] {
+            const auto period = std::chrono::milliseconds(config.slack.event_lease_seconds * 1000 / 3);
+            std::unique_lock lock(lease_mutex);
+            while (!lease_stop) {
+                lease_wake.wait_for(lock, period, [&] { return lease_stop; });
+                if (lease_stop) break;
+                lock.unlock();
+                try {
+                    store.renew_event_leases();
+                    if (const size_t n = resume_pending())
+                        log(LogLevel::info, kLog,
+                            "took over " + std::to_string(n) + " event(s) whose process stopped renewing its hold");
+                } catch (const StoreError &e) {
+                    log(LogLevel::error, kLog, std::string("cannot renew the hold on pending events: ") + e.what());
+                }
+                lock.lock();
+            }
+        });
+    }
+    void stop_leases() {
+        {
+            std::lock_guard lock(lease_mutex);
+            lease_stop = true;
+        }
+        lease_wake.notify_all();
+        if (leases.joinable()) leases.join();
+    }
+    // An event begun this many times without finishing is given up on (it
+    // may be what kills the process).
+    static constexpr int kMaxAttempts = 5;
+    std::thread leases;
+    std::mutex lease_mutex;
+    std::condition_variable lease_wake;
+    bool lease_stop = false;
 };
 
 std::string SlackService::missing_configuration(const Config &config) {
@@ -168,34 +252,17 @@ bool SlackService::start(const std::atomic<bool> &stop_flag) {
         intake->finish(id, status);
     });
 
-    // Events recorded and acknowledged by an earlier run but not finished.
-    size_t resumed = 0;
-    for (const auto &pending : p.store.pending_events()) {
-        if (pending.event_id.rfind("file:", 0) == 0) {  // a file marker of an interrupted event
-            p.store.release_event(pending.event_id);
-            continue;
-        }
-        if (pending.attempts >= 3) {
-            log(LogLevel::error, kLog,
-                "event " + pending.event_id + " failed to finish " + std::to_string(pending.attempts) +
-                    " times; marked failed and not tried again");
-            p.store.finish_event(pending.event_id, "failed");
-            continue;
-        }
-        try {
-            Poco::JSON::Parser parser;
-            auto payload = parser.parse(pending.payload).extract<Poco::JSON::Object::Ptr>();
-            p.store.finish_event(pending.event_id, "pending");  // counts the attempt
-            p.processor->enqueue({pending.event_id, payload});
-            ++resumed;
-        } catch (const std::exception &) {
-            log(LogLevel::error, kLog, "event " + pending.event_id + ": its recorded payload is unreadable; marked failed");
-            p.store.finish_event(pending.event_id, "failed");
-        }
-    }
+    // This process's name on the events it records: a restart or another
+    // replica sharing the database takes over what a crashed process held
+    // once its lease runs out unrenewed.
+    p.store.set_event_owner(process_name(), p.config.slack.event_lease_seconds * 1000);
+    // Events recorded and acknowledged by an earlier run (or a replica that
+    // died) but not finished.
+    const size_t resumed = p.resume_pending();
     if (resumed) log(LogLevel::info, kLog, "resuming " + std::to_string(resumed) + " event(s) recorded before a restart");
     p.processor->start();
     p.intake->start();
+    p.start_leases();
 
     if (p.config.slack.mode == "http") {
         HttpEventsOptions http;
@@ -238,6 +305,14 @@ void SlackService::stop() {
     size_t left = 0;
     if (p.processor) left = p.processor->stop(std::chrono::seconds(p.config.slack.shutdown_seconds));
     if (p.intake) p.intake->stop();  // writes the last finished marks
+    p.stop_leases();
+    // What is left is let go at once: the next start takes it over without
+    // waiting for the lease to run out.
+    try {
+        p.store.release_event_leases();
+    } catch (const StoreError &e) {
+        log(LogLevel::error, kLog, e.what());
+    }
     p.api->stop();
     if (left)
         log(LogLevel::warning, kLog,

@@ -7,6 +7,8 @@
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
 
+#include <openssl/sha.h>
+
 #include <limits>
 
 #include "engine/masking.hpp"
@@ -19,43 +21,98 @@ using dlpd::store_internal::now_ms;
 
 namespace dlpd {
 
-int64_t Store::record_incident(const IncidentInput &in) {
-    auto turn = impl_->write_turn();
-    Session s = impl_->session();
+namespace {
+
+// SHA-256 of (event id, rule, match fingerprint), hex: an incident's key in
+// the unique index incidents_once. Empty (NULL) without an event id.
+std::string once_key(const std::string &event_id, const std::string &rule, const std::string &fingerprint) {
+    if (event_id.empty()) return {};
+    std::string input = event_id;
+    input.push_back('\0');
+    input += rule;
+    input.push_back('\0');
+    input += fingerprint;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char *>(input.data()), input.size(), digest);
+    static const char *hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : digest) {
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+    return out;
+}
+
+Poco::Int64 last_id(Store::Impl &impl, Session &s) {
+    Poco::Int64 id = 0;
+    if (impl.url.dialect == DatabaseUrl::Dialect::sqlite)
+        s << "SELECT last_insert_rowid()", into(id), now;
+    else
+        s << "SELECT LAST_INSERT_ID()", into(id), now;
+    return id;
+}
+
+}  // namespace
+
+bool store_internal::is_duplicate_key(const Poco::Exception &e) {
+    // SQLite: "UNIQUE constraint failed"; MySQL/MariaDB: "Duplicate entry".
+    const std::string text = e.displayText();
+    return text.find("UNIQUE") != std::string::npos || text.find("Duplicate") != std::string::npos ||
+           text.find("constraint") != std::string::npos;
+}
+
+int64_t store_internal::insert_incident(Store &store, Store::Impl &impl, Session &s, const IncidentInput &in) {
     std::string source = in.source, team = in.team_id, channel = in.channel_id, user = in.user_id,
                 ts = in.message_ts, thread = in.thread_ts, permalink = in.permalink, event = in.event_id,
                 rule = in.rule, detector = in.detector, severity = in.severity,
                 confidence = in.confidence.empty() ? "medium" : in.confidence, masked = mask_secret(in.match),
-                fp = fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
+                fp = store.fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
                 results = in.action_results.empty() ? "{}" : in.action_results;
+    Poco::Nullable<std::string> key;
+    if (std::string k = once_key(in.event_id, in.rule, fp); !k.empty()) key = k;
+    if (!key.isNull()) {
+        // Recorded already (a resumed event): the first incident stands.
+        Poco::Int64 existing = 0;
+        std::string k = key.value();
+        s << "SELECT COALESCE(MAX(id), 0) FROM incidents WHERE once_key = ?", use(k), into(existing), now;
+        if (existing > 0) return existing;
+    }
     Poco::Nullable<std::string> text;
     int sealed = 0;
     // Never in clear: without a key the text is not kept at all.
-    if (impl_->options.store_message_text && !in.message_text.empty())
-        if (const std::string key = impl_->seal_key(true); !key.empty()) {
-            text = seal(in.message_text, key);
+    if (impl.options.store_message_text && !in.message_text.empty())
+        if (const std::string seal_key = impl.seal_key(true); !seal_key.empty()) {
+            text = seal(in.message_text, seal_key);
             sealed = 1;
         }
     int64_t at = now_ms();
-    try {
-        s.begin();
-        s << "INSERT INTO incidents (created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, "
-             "permalink, event_id, rule_name, detector, severity, confidence, masked_match, match_fingerprint, "
-             "message_text, message_text_sealed, actions, action_results) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            use(at), use(source), use(team), use(channel), use(user), use(ts), use(thread), use(permalink), use(event),
-            use(rule), use(detector), use(severity), use(confidence), use(masked), use(fp), use(text), use(sealed),
-            use(actions), use(results), now;
-        Poco::Int64 id = 0;
-        if (impl_->url.dialect == DatabaseUrl::Dialect::sqlite)
-            s << "SELECT last_insert_rowid()", into(id), now;
-        else
-            s << "SELECT LAST_INSERT_ID()", into(id), now;
-        s.commit();
-        return id;
-    } catch (const Poco::Exception &e) {
-        if (s.isTransaction()) s.rollback();
-        impl_->fail("cannot record the incident", e);
+    s << "INSERT INTO incidents (created_at, source, team_id, channel_id, user_id, message_ts, thread_ts, "
+         "permalink, event_id, rule_name, detector, severity, confidence, masked_match, match_fingerprint, "
+         "message_text, message_text_sealed, actions, action_results, once_key) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(at), use(source), use(team), use(channel), use(user), use(ts), use(thread), use(permalink), use(event),
+        use(rule), use(detector), use(severity), use(confidence), use(masked), use(fp), use(text), use(sealed),
+        use(actions), use(results), use(key), now;
+    return last_id(impl, s);
+}
+
+int64_t Store::record_incident(const IncidentInput &in) {
+    impl_->fingerprint_secret();  // read (or made) before the write transaction, on a session of its own
+    for (int attempt = 0;; ++attempt) {
+        auto turn = impl_->write_turn();
+        Session s = impl_->session();
+        try {
+            store_internal::begin_write(*impl_, s);
+            const int64_t id = store_internal::insert_incident(*this, *impl_, s, in);
+            store_internal::commit_write(*impl_, s);
+            return id;
+        } catch (const Poco::Exception &e) {
+            store_internal::rollback_write(*impl_, s);
+            // Another replica recorded it between the look and the insert:
+            // the look finds it the second time.
+            if (attempt == 0 && store_internal::is_duplicate_key(e)) continue;
+            impl_->fail("cannot record the incident", e);
+        }
     }
 }
 

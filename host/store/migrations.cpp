@@ -127,6 +127,34 @@ const std::vector<Spec> &specs() {
              " removed_at BIGINT NULL,"
              " removed_by {KEY} NULL){TABLE}",
          }},
+        {3, "event action journal, one incident per event, rule and match, event leases",
+         {
+             // Each step of an event's handling: the plan (its incidents'
+             // ids, what was decided) and each action, decided, then done
+             // with its result. A resumed event continues from here.
+             "CREATE TABLE IF NOT EXISTS event_steps ("
+             " event_id {KEY} NOT NULL,"
+             " step {KEY} NOT NULL,"
+             " state {KEY} NOT NULL,"
+             " result TEXT NOT NULL,"
+             " detail TEXT NOT NULL,"
+             " updated_at BIGINT NOT NULL,"
+             " PRIMARY KEY (event_id, step)){TABLE}",
+
+             // SHA-256 of (event id, rule, match fingerprint): no path can
+             // record a second incident for the same finding of an event.
+             // Incidents recorded before this migration keep NULL, which a
+             // unique index allows any number of times, so an upgrade never
+             // fails on old duplicates.
+             "ALTER TABLE incidents ADD COLUMN once_key {KEY} NULL",
+             "CREATE UNIQUE INDEX {IF_NOT_EXISTS} incidents_once ON incidents (once_key)",
+
+             // Which process is working on a pending event, and until when
+             // (renewed while it lives): another replica, or a restart, takes
+             // over an event whose lease ran out.
+             "ALTER TABLE processed_events ADD COLUMN owner {KEY} NULL",
+             "ALTER TABLE processed_events ADD COLUMN lease_until BIGINT NULL",
+         }},
     };
     return list;
 }

@@ -49,6 +49,32 @@ int64_t store_internal::now_ms() {
         .count();
 }
 
+void store_internal::begin_write(const Store::Impl &impl, Session &s) {
+    if (impl.url.dialect == DatabaseUrl::Dialect::sqlite)
+        s << "BEGIN IMMEDIATE", now;
+    else
+        s.begin();
+}
+
+void store_internal::commit_write(const Store::Impl &impl, Session &s) {
+    if (impl.url.dialect == DatabaseUrl::Dialect::sqlite)
+        s << "COMMIT", now;
+    else
+        s.commit();
+}
+
+void store_internal::rollback_write(const Store::Impl &impl, Session &s) {
+    try {
+        if (impl.url.dialect == DatabaseUrl::Dialect::sqlite) {
+            s << "ROLLBACK", now;
+        } else if (s.isTransaction()) {
+            s.rollback();
+        }
+    } catch (const Poco::Exception &) {
+        // Nothing was open (BEGIN itself failed), or the connection is gone.
+    }
+}
+
 void store_internal::insert_audit(Session &s, int64_t at, std::string actor, std::string action, std::string subject,
                                   std::string detail) {
     s << "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)", use(at), use(actor),

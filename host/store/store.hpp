@@ -86,6 +86,22 @@ struct PendingEvent {
     int attempts = 0;
 };
 
+// One step of an event's handling in the action journal.
+struct JournalStep {
+    std::string step;    // plan | delete | delete_file:F… | notify | alert | outcome
+    std::string state;   // decided | done
+    std::string result;  // done steps: ok, already gone, an error code; the plan: its incidents' ids
+    std::string detail;  // JSON: the plan itself; where a posted message went
+    int64_t updated_at_ms = 0;
+};
+
+// What is recorded, in one transaction, when an event's actions are decided.
+struct EventPlan {
+    std::string plan;                     // JSON, no secret (findings masked)
+    std::vector<std::string> steps;       // each decided action, in the order it is taken
+    std::vector<IncidentInput> incidents;
+};
+
 class Store {
 public:
     // Connects and checks the connection; fails fast with a StoreError that
@@ -133,8 +149,46 @@ public:
     // Forgets a recorded event, so it can be claimed again.
     void release_event(const std::string &event_id);
     std::vector<PendingEvent> pending_events(size_t limit = 1000);
+    // A file shared in a message also comes as file_shared: the first event
+    // to claim "file:<id>:<channel>" scans it. True when this event claims
+    // it now, or claimed it in an earlier attempt (so a resumed event scans
+    // its files again).
+    bool claim_file(const std::string &key, const std::string &event_id);
+
+    // --- leases on pending events (store/event_journal.cpp) --------------
+    // The process recording and working on events: every event it records
+    // carries its name and a lease of lease_ms, renewed while it lives.
+    void set_event_owner(const std::string &owner, int64_t lease_ms);
+    const std::string &event_owner() const;
+    // Extends the lease of every pending event this process holds.
+    size_t renew_event_leases();
+    // Ends them now (a graceful stop): the next start or another replica
+    // takes them over at once.
+    size_t release_event_leases();
+    // Pending events whose lease ran out (their process died) or that never
+    // had one, now held by this process, oldest first; each take-over counts
+    // as an attempt.
+    std::vector<PendingEvent> take_over_events(size_t limit = 1000);
+
+    // --- the action journal (store/event_journal.cpp) --------------------
+    // Records an event's incidents, its plan (with the incidents' ids) and
+    // each decided step in one transaction, and returns the incidents' ids.
+    // Nothing when the event has a plan already (an earlier attempt, or
+    // another replica): then nothing is written, and the journal says what
+    // was decided.
+    std::optional<std::vector<int64_t>> record_plan(const std::string &event_id, const EventPlan &plan);
+    // Every step of an event, in the order recorded (the plan first).
+    std::vector<JournalStep> journal(const std::string &event_id);
+    void step_done(const std::string &event_id, const std::string &step, const std::string &result,
+                   const std::string &detail = "{}");
+    // What the actions did, written to the event's incidents, with the step
+    // "outcome" done, in one transaction.
+    void record_outcome(const std::string &event_id, const std::vector<int64_t> &incident_ids,
+                        const std::string &action_results);
 
     // --- incidents -----------------------------------------------------
+    // Unique per (event, rule, match): recording the same finding of an
+    // event again returns the incident recorded first.
     int64_t record_incident(const IncidentInput &incident);
     std::optional<Incident> incident(int64_t id);
     std::vector<Incident> recent_incidents(size_t limit);

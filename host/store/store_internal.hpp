@@ -53,6 +53,10 @@ struct Store::Impl {
     // A pooled session, set up for the dialect.
     Poco::Data::Session session();
 
+    // This process's name on the events it holds, and their lease.
+    std::string event_owner;
+    int64_t event_lease_ms = 30000;
+
     // The HMAC key for match fingerprints: DLPD_FINGERPRINT_KEY, else one
     // random key per database, created at first use.
     const std::string &fingerprint_secret();
@@ -78,6 +82,23 @@ Poco::Data::Session session(Store::Impl &impl);
 
 // Throws a StoreError naming the database (password redacted).
 [[noreturn]] void fail(const Store::Impl &impl, const std::string &what, const Poco::Exception &e);
+
+// A write transaction on s. SQLite: BEGIN IMMEDIATE, which takes the write
+// lock up front (a deferred transaction that reads first and then writes
+// cannot wait for a writer that came in between: SQLITE_BUSY at once,
+// whatever busy_timeout says); MySQL: an ordinary transaction.
+void begin_write(const Store::Impl &impl, Poco::Data::Session &s);
+void commit_write(const Store::Impl &impl, Poco::Data::Session &s);
+// Rolls back what begin_write began, if it is still open; never throws.
+void rollback_write(const Store::Impl &impl, Poco::Data::Session &s);
+
+// Whether a driver error is a unique or primary key violation.
+bool is_duplicate_key(const Poco::Exception &e);
+
+// Inserts an incident on the session given (inside the caller's
+// transaction, begun after impl.fingerprint_secret() was read); a finding of an event recorded already gives the id of the
+// incident recorded first.
+int64_t insert_incident(Store &store, Store::Impl &impl, Poco::Data::Session &s, const IncidentInput &in);
 
 // Reads the incidents that "SELECT <every column> FROM incidents " + tail
 // selects; bindings fill tail's placeholders in order.

@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -81,10 +82,10 @@ TEST_CASE("migrations apply to an empty database, and running them again changes
     auto store = db.open();
     CHECK(store->schema_version() == 0);
     auto applied = store->migrate();
-    REQUIRE(applied.size() == 2);
-    CHECK(store->schema_version() == 2);
+    REQUIRE(applied.size() == 3);
+    CHECK(store->schema_version() == 3);
     CHECK(store->migrate().empty());
-    CHECK(store->schema_version() == 2);
+    CHECK(store->schema_version() == 3);
     CHECK(store->rules().empty());
     CHECK(store->rules_revision() == 0);
 }
@@ -465,7 +466,7 @@ TEST_CASE("dlpd migrate and dlpd patterns import and export from the command lin
     auto first = test::run(dlpd + " migrate" + database);
     CHECK(first.exit_code == 0);
     CHECK_THAT(first.out, Catch::Contains("applied migration 1") && Catch::Contains("applied migration 2") &&
-                                  Catch::Contains("schema version 2"));
+                                  Catch::Contains("applied migration 3") && Catch::Contains("schema version 3"));
     auto second = test::run(dlpd + " migrate" + database);
     CHECK(second.exit_code == 0);
     CHECK_THAT(second.out, Catch::Contains("already up to date"));
@@ -711,4 +712,163 @@ TEST_CASE("a rule's detection settings survive the store and an export", "[store
     CHECK(store->upsert_rules({r}, "tester").updated == 1);
     CHECK(store->rules()[0].confidence_without_context == "low");
     CHECK_FALSE(store->rules()[0].context_required);
+}
+
+namespace {
+
+IncidentInput finding_of(const std::string &event_id, const std::string &rule, const std::string &match) {
+    IncidentInput in;
+    in.event_id = event_id;
+    in.channel_id = "C01";
+    in.user_id = "U01";
+    in.message_ts = "1712345678.000100";
+    in.rule = rule;
+    in.detector = "regex";
+    in.severity = "high";
+    in.match = match;
+    return in;
+}
+
+size_t incidents_of(Store &store, const std::string &event_id) {
+    size_t n = 0;
+    for (const auto &i : store.recent_incidents(1000)) n += i.event_id == event_id;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("one incident per event, rule and match: a second record of it gives the first", "[store][journal]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto replica_a = db.open();
+    replica_a->migrate();
+    auto replica_b = db.open();
+    const int64_t first = replica_a->record_incident(finding_of("Ev10", "card_visa", "4539 1488 0343 6467"));
+    // The same secret written another way is the same match (one fingerprint).
+    CHECK(replica_b->record_incident(finding_of("Ev10", "card_visa", "4539-1488-0343-6467")) == first);
+    CHECK(replica_a->record_incident(finding_of("Ev10", "card_visa", "4539148803436467")) == first);
+    // Another rule, another event, another match: incidents of their own.
+    CHECK(replica_a->record_incident(finding_of("Ev10", "card_any", "4539 1488 0343 6467")) != first);
+    CHECK(replica_a->record_incident(finding_of("Ev11", "card_visa", "4539 1488 0343 6467")) != first);
+    CHECK(replica_a->record_incident(finding_of("Ev10", "card_visa", "5425 2334 3010 9903")) != first);
+    CHECK(incidents_of(*replica_a, "Ev10") == 3);
+    // Incidents without an event (none is the same as another) are never merged.
+    CHECK(replica_a->record_incident(finding_of("", "card_visa", "4539 1488 0343 6467")) !=
+          replica_a->record_incident(finding_of("", "card_visa", "4539 1488 0343 6467")));
+
+    // Two replicas recording the same finding at once: one incident.
+    std::vector<int64_t> ids(8);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            ids[t] = (t % 2 ? replica_a : replica_b)->record_incident(finding_of("Ev12", "card_visa", "4539 1488 0343 6467"));
+        });
+    for (auto &t : threads) t.join();
+    CHECK(std::set<int64_t>(ids.begin(), ids.end()).size() == 1);
+    CHECK(incidents_of(*replica_a, "Ev12") == 1);
+}
+
+TEST_CASE("an event's plan is recorded once with its incidents, and its steps are journaled", "[store][journal]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto replica_a = db.open();
+    replica_a->migrate();
+    auto replica_b = db.open();
+    EventPlan plan;
+    plan.plan = R"({"steps":["delete","notify"]})";
+    plan.steps = {"delete", "notify"};
+    plan.incidents = {finding_of("Ev20", "card_visa", "4539 1488 0343 6467"),
+                      finding_of("Ev20", "aws_access_key", "AKIAZ4M7QH2RXW5BTJ3K")};
+    CHECK(replica_a->journal("Ev20").empty());
+    auto ids = replica_a->record_plan("Ev20", plan);
+    REQUIRE(ids);
+    REQUIRE(ids->size() == 2);
+    // A second attempt (or replica) finds it recorded and writes nothing.
+    CHECK_FALSE(replica_b->record_plan("Ev20", plan));
+    CHECK(incidents_of(*replica_a, "Ev20") == 2);
+
+    auto journal = replica_b->journal("Ev20");
+    REQUIRE(journal.size() == 3);
+    CHECK(journal[0].step == "plan");
+    CHECK(journal[0].state == "done");
+    CHECK(journal[0].detail == plan.plan);
+    CHECK(journal[0].result == std::to_string((*ids)[0]) + "," + std::to_string((*ids)[1]));
+    for (size_t i = 1; i < 3; ++i) CHECK(journal[i].state == "decided");
+    // Nothing secret in the journal.
+    for (const auto &st : journal) CHECK(st.detail.find("4539") == std::string::npos);
+
+    replica_a->step_done("Ev20", "delete", "ok", R"({"n":1})");
+    replica_a->record_outcome("Ev20", *ids, R"({"delete":"ok","notify":"ok"})");
+    journal = replica_b->journal("Ev20");
+    std::map<std::string, JournalStep> by_step;
+    for (const auto &st : journal) by_step[st.step] = st;
+    CHECK(by_step["delete"].state == "done");
+    CHECK(by_step["delete"].result == "ok");
+    CHECK(by_step["delete"].detail == R"({"n":1})");
+    CHECK(by_step["notify"].state == "decided");
+    CHECK(by_step["outcome"].state == "done");
+    CHECK(replica_b->incident((*ids)[1])->action_results == R"({"delete":"ok","notify":"ok"})");
+
+    // Two replicas planning one event at once: one plan, one set of incidents.
+    plan.incidents = {finding_of("Ev21", "card_visa", "4539 1488 0343 6467")};
+    std::atomic<int> recorded{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t)
+        threads.emplace_back([&, t] {
+            if ((t % 2 ? replica_a : replica_b)->record_plan("Ev21", plan)) ++recorded;
+        });
+    for (auto &t : threads) t.join();
+    CHECK(recorded == 1);
+    CHECK(incidents_of(*replica_a, "Ev21") == 1);
+}
+
+TEST_CASE("pending events are held by their process: taken over when its lease runs out or is let go",
+          "[store][journal]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto replica_a = db.open();
+    replica_a->migrate();
+    auto replica_b = db.open();
+    replica_a->set_event_owner("a", 1000);
+    replica_b->set_event_owner("b", 60000);
+    REQUIRE(replica_a->claim_event("Ev30", R"({"n":30})"));
+    REQUIRE(replica_b->claim_event("Ev31", R"({"n":31})"));
+    // Held: nobody takes over the other's events, nor its own.
+    CHECK(replica_b->take_over_events().empty());
+    CHECK(replica_a->take_over_events().empty());
+    CHECK(replica_a->renew_event_leases() == 1);
+    // a stops renewing (it died): after its lease, b takes Ev30, once.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    auto taken = replica_b->take_over_events();
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].event_id == "Ev30");
+    CHECK(taken[0].payload == R"({"n":30})");
+    CHECK(taken[0].attempts == 1);
+    CHECK(replica_b->take_over_events().empty());
+    CHECK(replica_a->take_over_events().empty());  // b holds both now (b's lease is a minute)
+    // b stops gracefully: it lets go, and a restart (a new name) takes both at once.
+    CHECK(replica_b->release_event_leases() == 2);
+    auto restart = db.open();
+    restart->set_event_owner("b2", 60000);
+    CHECK(restart->take_over_events().size() == 2);
+    restart->finish_event("Ev30", "done");
+    restart->finish_event("Ev31", "done");
+    CHECK(restart->pending_events().empty());
+}
+
+TEST_CASE("a file is claimed by the first event that shares it, and again by that event when it resumes",
+          "[store][journal]") {
+    const std::string dialect = GENERATE(std::string("sqlite"), std::string("mariadb"));
+    INFO(dialect);
+    TestDatabase db(dialect);
+    auto store = db.open();
+    store->migrate();
+    CHECK(store->claim_file("file:F01:C01", "Ev40"));
+    CHECK(store->claim_file("file:F01:C01", "Ev40"));   // the same event, resumed
+    CHECK_FALSE(store->claim_file("file:F01:C01", "Ev41"));  // file_shared for the same file
+    CHECK(store->claim_file("file:F01:C02", "Ev41"));   // shared again in another channel
+    CHECK(store->pending_events().empty());  // a claim is never resumed as an event
 }
