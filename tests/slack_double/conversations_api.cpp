@@ -23,8 +23,11 @@
 // - Cursor pagination: next_cursor is opaque, "" when there is nothing more;
 //   Slack's own decode to "next_ts:…", which is what the double issues.
 //   https://docs.slack.dev/apis/web-api/pagination.
-// Not simulated: thread tombstones (a deleted parent's replies answer
-// thread_not_found here), reply_broadcast, hidden subtypes, `latest`/`oldest`
+// - A deleted thread parent with replies stays as a tombstone ("This message
+//   was deleted.", subtype tombstone), so its thread is still read with
+//   conversations.replies on its ts (Slack's "tombstone" message subtype,
+//   https://api.slack.com/events/message; the thread stays in the client).
+// Not simulated: reply_broadcast, hidden subtypes, `latest`/`oldest`
 // echoes, membership (not_in_channel), the 15-message limit of non-Marketplace
 // commercial apps.
 #include <Poco/Base64Decoder.h>

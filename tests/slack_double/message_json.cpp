@@ -85,6 +85,10 @@ Poco::JSON::Object::Ptr message_object(const Message &message, MetadataShown met
     if (!message.bot_id.empty()) object->set("bot_id", message.bot_id);
     object->set("ts", message.ts);
     if (!message.thread_ts.empty()) object->set("thread_ts", message.thread_ts);
+    if (message.tombstone) {
+        object->set("subtype", "tombstone");
+        object->set("hidden", true);
+    }
     if (metadata == MetadataShown::none || message.metadata.empty()) return object;
     Poco::JSON::Object::Ptr stored;
     try {

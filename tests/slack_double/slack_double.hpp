@@ -75,6 +75,9 @@ struct Message {
     // Message metadata as a JSON object text, {"event_type":…,"event_payload":{…}};
     // empty when the message has none. chat.postMessage stores what it accepted.
     std::string metadata{};
+    // A deleted thread parent whose replies remain: Slack keeps it in their
+    // place as "This message was deleted." (subtype tombstone).
+    bool tombstone = false;
 };
 
 struct File {

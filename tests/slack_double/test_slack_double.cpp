@@ -900,6 +900,34 @@ TEST_CASE("deleted messages are listed by neither history nor replies") {
     CHECK(replies()->getValue<std::string>("error") == "thread_not_found");
 }
 
+TEST_CASE("a deleted thread parent with replies stays as a tombstone, and its thread is still read") {
+    SlackDouble slack;
+    slack.start();
+    slack.add_channel("C0ALERTS1");
+    const auto &o = slack.options();
+    const auto post = [&](const std::string &extra) {
+        auto answer =
+            api(slack, "chat.postMessage", o.bot_token, R"({"channel":"C0ALERTS1","text":"x")" + extra + "}").json();
+        REQUIRE(answer->getValue<bool>("ok"));
+        return answer->getValue<std::string>("ts");
+    };
+    const auto parent = post("");
+    const auto reply = post(R"(,"thread_ts":")" + parent + R"(")");
+    const auto del = [&](const std::string &ts) {
+        return api(slack, "chat.delete", o.bot_token, R"({"channel":"C0ALERTS1","ts":")" + ts + R"("})").json();
+    };
+    REQUIRE(del(parent)->getValue<bool>("ok"));
+    auto replies =
+        api(slack, "conversations.replies", o.bot_token, R"({"channel":"C0ALERTS1","ts":")" + parent + R"("})").json();
+    REQUIRE(replies->getValue<bool>("ok"));
+    CHECK(listed_ts(replies) == std::vector<std::string>{parent, reply});
+    CHECK(listed(replies, 0)->getValue<std::string>("subtype") == "tombstone");
+    CHECK(listed(replies, 0)->getValue<std::string>("text") == "This message was deleted.");
+    // Gone all the same: deleted once, a second delete finds nothing.
+    CHECK(del(parent)->getValue<std::string>("error") == "message_not_found");
+    CHECK(slack.deleted_messages().size() == 1);
+}
+
 TEST_CASE("history and replies need the history scope of the conversation's kind") {
     SlackDoubleOptions options;
     options.bot_scopes = {"chat:write"};

@@ -297,7 +297,7 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
         auto ch = channels_.find(channel);
         if (ch == channels_.end()) return error_answer(call, "channel_not_found");
         auto &list = ch->second.messages;
-        auto it = std::find_if(list.begin(), list.end(), [&](const Message &m) { return m.ts == ts; });
+        auto it = std::find_if(list.begin(), list.end(), [&](const Message &m) { return m.ts == ts && !m.tombstone; });
         if (it == list.end()) return error_answer(call, "message_not_found");
         // Slack's ownership rule: a bot deletes only its own posts; a user
         // token deletes its own, or anyone's when the user is an admin.
@@ -306,7 +306,20 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
         if (!own && !(call.token == TokenKind::user && options_.user_token_is_admin))
             return error_answer(call, "cant_delete_message");
         Message removed = *it;
-        list.erase(it);
+        // A thread parent with replies leaves a tombstone in its place, and
+        // the thread stays readable (conversations.replies on its ts).
+        const bool has_replies = std::any_of(list.begin(), list.end(), [&](const Message &m) {
+            return m.thread_ts == ts && m.ts != ts;
+        });
+        if (has_replies) {
+            it->tombstone = true;
+            it->text = "This message was deleted.";
+            it->user = "USLACKBOT";
+            it->bot_id.clear();
+            it->metadata.clear();
+        } else {
+            list.erase(it);
+        }
         deleted_.push_back(removed);
         if (options_.echo_deletions) {
             auto event = new_object();

@@ -385,7 +385,9 @@ void run_crash_test(const std::string &database, const TempDir &dir) {
                                    "]\nrules:\n  pack: " + pack.string() + "\ndatabase:\n  url: '" + database +
                                    "'\n  key_file: " + key_file.string() + "\nslack:\n  api_url: " + slack.api_url() +
                                    "\n  app_token: ${SLACK_APP_TOKEN}\n  bot_token: ${SLACK_BOT_TOKEN}"
-                                   "\n  user_token: ${SLACK_USER_TOKEN}\n  reconnect_max_seconds: 2\npolicy:\n"
+                                   "\n  user_token: ${SLACK_USER_TOKEN}\n  reconnect_max_seconds: 2\n"
+                                   // A killed run's events are taken over by its restart after this.
+                                   "  event_lease_seconds: 2\npolicy:\n"
                                    "  actions: delete,notify\n  notice: in_place\nadmin:\n  listen: 127.0.0.1:0\n");
 
     // The stream arrives whether the daemon is up or not; the double keeps
