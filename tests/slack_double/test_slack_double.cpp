@@ -926,6 +926,15 @@ TEST_CASE("a deleted thread parent with replies stays as a tombstone, and its th
     // Gone all the same: deleted once, a second delete finds nothing.
     CHECK(del(parent)->getValue<std::string>("error") == "message_not_found");
     CHECK(slack.deleted_messages().size() == 1);
+
+    // A reply that arrives as its lone parent is deleted makes a thread too.
+    const auto lone = post("");
+    REQUIRE(del(lone)->getValue<bool>("ok"));
+    const auto late = post(R"(,"thread_ts":")" + lone + R"(")");
+    replies = api(slack, "conversations.replies", o.bot_token, R"({"channel":"C0ALERTS1","ts":")" + lone + R"("})").json();
+    REQUIRE(replies->getValue<bool>("ok"));
+    CHECK(listed_ts(replies) == std::vector<std::string>{lone, late});
+    CHECK(listed(replies, 0)->getValue<std::string>("subtype") == "tombstone");
 }
 
 TEST_CASE("history and replies need the history scope of the conversation's kind") {

@@ -272,7 +272,7 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
         const auto metadata = read_metadata(args->has("metadata") ? args->get("metadata") : Poco::Dynamic::Var());
         if (!metadata.error.empty()) return error_answer(call, metadata.error);
         m.metadata = metadata.json;
-        ch->second.messages.push_back(m);
+        keep_message_locked(m);
         posted_.push_back(m);
         out->set("channel", channel);
         out->set("ts", m.ts);

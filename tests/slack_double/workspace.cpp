@@ -65,8 +65,30 @@ void Workspace::add_channel(const std::string &channel) {
 
 void Workspace::add_message(const Message &message) {
     std::lock_guard lock(mu_);
-    channels_[message.channel].messages.push_back(message);
+    keep_message_locked(message);
     changed_locked();
+}
+
+void Workspace::keep_message_locked(const Message &message) {
+    auto &list = channels_[message.channel].messages;
+    // A reply to a thread whose parent was deleted (a reply being written as
+    // the parent goes): the thread has replies, so its parent is a tombstone,
+    // as if it had been deleted after the reply.
+    if (!message.thread_ts.empty() && message.thread_ts != message.ts &&
+        std::none_of(list.begin(), list.end(), [&](const Message &m) { return m.ts == message.thread_ts; })) {
+        for (const auto &gone : deleted_)
+            if (gone.channel == message.channel && gone.ts == message.thread_ts) {
+                Message tombstone = gone;
+                tombstone.tombstone = true;
+                tombstone.text = "This message was deleted.";
+                tombstone.user = "USLACKBOT";
+                tombstone.bot_id.clear();
+                tombstone.metadata.clear();
+                list.push_back(tombstone);
+                break;
+            }
+    }
+    list.push_back(message);
 }
 
 void Workspace::add_file(const File &file) {

@@ -111,6 +111,9 @@ public:
     std::string disconnect_frame(const std::string &reason) const;
 
 private:
+    // Stores a message in its channel (a reply to a deleted parent brings the
+    // parent back as a tombstone). With mu_ held.
+    void keep_message_locked(const Message &message);
     struct Channel {
         std::vector<Message> messages;  // in order of arrival; answers sort by ts
     };

@@ -301,11 +301,14 @@ void check_outcome(const std::vector<StreamMessage> &stream, const SlackDouble &
         if (static_cast<long>(calls.size()) != ok + gone || ok != 1)
             deleted_again.push_back(where + ": chat.delete answered " + answers);
         int answering = 0;
+        std::string which;
         for (const auto &n : notices)
             if (n.channel == m.channel && n.thread_ts == m.thread_ts &&
-                n.text.find("<@" + m.user + ">") != std::string::npos)
+                n.text.find("<@" + m.user + ">") != std::string::npos) {
                 ++answering;
-        if (answering != 1) not_one_notice.push_back(where + ": " + std::to_string(answering) + " notices");
+                which += "\n      ts " + n.ts + " metadata " + n.metadata;
+            }
+        if (answering != 1) not_one_notice.push_back(where + ": " + std::to_string(answering) + " notices" + which);
         if (incidents[{m.ts, kRule}] != 1)
             not_one_incident.push_back(where + ": " + std::to_string(incidents[{m.ts, kRule}]) + " incidents");
     }
