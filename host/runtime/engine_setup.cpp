@@ -105,8 +105,9 @@ std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
     };
     for (const auto &p : setup->engine->set_rules(setup->rules)) setup->errors.push_back(where(p.rule) + describe(p));
     if (!setup->errors.empty()) return setup;
-    for (const auto &p : setup->engine->check_examples(setup->rules))
-        setup->errors.push_back(where(p.rule) + describe(p));
+    if (options.check_examples)
+        for (const auto &p : setup->engine->check_examples(setup->rules))
+            setup->errors.push_back(where(p.rule) + describe(p));
     return setup;
 }
 

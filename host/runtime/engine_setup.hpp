@@ -34,6 +34,11 @@ struct SetupOptions {
     // plugin only): `dlpd scan` runs briefly, so it does without the regex
     // plugin's background Hyperscan build.
     std::map<std::string, PluginSettings> command_defaults;
+    // Run every rule's examples once installed (a failing one is an error).
+    // Every command does; a test harness that starts many engines on a pack
+    // whose examples its own tests check may leave it off (under the
+    // sanitizers the starter pack's check takes about a minute).
+    bool check_examples = true;
 };
 
 // The configuration for a command: the file given with --config, or the

@@ -55,8 +55,9 @@ TEST_CASE("a message with a card number is deleted and the channel is told why w
     CHECK(incidents[0].masked_match == kCardMasked);
     CHECK(incidents[0].action_results.find("\"delete\":\"ok\"") != std::string::npos);
     CHECK(incidents[0].permalink.find("/archives/C0GENERAL1/p1700000001000100") != std::string::npos);
-    // The ack came for the envelope; nothing else was sent on the socket.
-    CHECK(h.slack.acks().size() >= 1);
+    // The ack came for the envelope (on the socket, not the Web API
+    // connection the delete used: waited for); nothing else was sent on it.
+    CHECK(h.slack.wait_for([&] { return h.slack.acks().size() >= 1; }));
     CHECK(h.slack.unexpected_frames().empty());
 }
 
