@@ -1,5 +1,7 @@
 #include "slack/message_actions.hpp"
 
+#include <Poco/Exception.h>
+
 #include <algorithm>
 
 #include "log.hpp"
@@ -83,13 +85,22 @@ ActionOutcome MessageActions::delete_file(const std::string &file) {
 
 namespace {
 
-bool carries(const Poco::JSON::Object::Ptr &message, const PostMark &mark) {
+// Whether a listed message is dlpd's post for mark; its ts in `ts`. Anyone
+// can post metadata: a field of another type is simply not a match.
+bool carries(const Poco::JSON::Object::Ptr &message, const PostMark &mark, std::string &ts) {
     if (!message) return false;
-    const auto metadata = message->getObject("metadata");
-    if (!metadata || metadata->optValue<std::string>("event_type", "") != kPostMarkType) return false;
-    const auto payload = metadata->getObject("event_payload");
-    return payload && payload->optValue<std::string>("event_id", "") == mark.event_id &&
-           payload->optValue<std::string>("step", "") == mark.step;
+    try {
+        const auto metadata = message->getObject("metadata");
+        if (!metadata || metadata->optValue<std::string>("event_type", "") != kPostMarkType) return false;
+        const auto payload = metadata->getObject("event_payload");
+        if (!payload || payload->optValue<std::string>("event_id", "") != mark.event_id ||
+            payload->optValue<std::string>("step", "") != mark.step)
+            return false;
+        ts = message->optValue<std::string>("ts", "");
+        return true;
+    } catch (const Poco::Exception &) {
+        return false;
+    }
 }
 
 }  // namespace
@@ -127,10 +138,7 @@ MessageActions::Lookup MessageActions::find_post(const std::string &channel, con
         if (messages)
             for (size_t i = 0; i < messages->size(); ++i) {
                 const auto m = messages->getObject(static_cast<unsigned>(i));
-                if (carries(m, mark)) {
-                    found_ts = m->optValue<std::string>("ts", "");
-                    return Lookup::found;
-                }
+                if (carries(m, mark, found_ts)) return Lookup::found;
             }
         const auto meta = r.json->getObject("response_metadata");
         cursor = meta ? meta->optValue<std::string>("next_cursor", "") : "";

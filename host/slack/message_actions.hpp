@@ -32,7 +32,6 @@ struct ActionReport {
     std::vector<ActionOutcome> outcomes;
     bool deleted = false;      // the message is gone from the conversation
     bool deleted_now = false;  // and this attempt's chat.delete removed it
-    bool interrupted = false;  // shutdown stopped a call: do it again later
     std::string json() const;  // {"delete":"ok","notify":"ok",…}
 };
 
