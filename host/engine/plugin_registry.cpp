@@ -36,6 +36,7 @@ std::string status_name(int32_t status) {
     case DLPD_ERR_CONFIG: return "DLPD_ERR_CONFIG";
     case DLPD_ERR_BAD_RULE: return "DLPD_ERR_BAD_RULE";
     case DLPD_ERR_ABI: return "DLPD_ERR_ABI";
+    case DLPD_ERR_ENCRYPTED: return "DLPD_ERR_ENCRYPTED";
     }
     return "status " + std::to_string(status);
 }

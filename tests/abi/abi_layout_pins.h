@@ -24,7 +24,7 @@ DLPD_STATIC_ASSERT(DLPD_ABI_MAJOR == 1u, "ABI major changed: pin the new layout"
 DLPD_STATIC_ASSERT(DLPD_OK == 0 && DLPD_ERR_FAILED == -1 && DLPD_ERR_INVALID_ARGUMENT == -2 &&
                        DLPD_ERR_NO_MEMORY == -3 && DLPD_ERR_UNSUPPORTED == -4 && DLPD_ERR_LIMIT == -5 &&
                        DLPD_ERR_CORRUPT_INPUT == -6 && DLPD_ERR_CANCELLED == -7 && DLPD_ERR_INTERNAL == -8 &&
-                       DLPD_ERR_CONFIG == -9 && DLPD_ERR_BAD_RULE == -10 && DLPD_ERR_ABI == -11,
+                       DLPD_ERR_CONFIG == -9 && DLPD_ERR_BAD_RULE == -10 && DLPD_ERR_ABI == -11 && DLPD_ERR_ENCRYPTED == -12,
                    "a published status code changed");
 DLPD_STATIC_ASSERT(DLPD_LOG_DEBUG == 0 && DLPD_LOG_INFO == 1 && DLPD_LOG_WARNING == 2 && DLPD_LOG_ERROR == 3,
                    "a log level changed");

@@ -139,6 +139,11 @@ extern "C" {
 #define DLPD_ERR_BAD_RULE (-10)
 /* The host's ABI version is not one this plugin supports. */
 #define DLPD_ERR_ABI (-11)
+/* (ABI 1.1) The input is encrypted or password-protected: it cannot be read
+ * without a key, so nothing in it was scanned. Distinct from
+ * DLPD_ERR_CORRUPT_INPUT (damaged) and DLPD_ERR_UNSUPPORTED (a format or
+ * method not read). A host of ABI 1.0 treats it as an unknown failure. */
+#define DLPD_ERR_ENCRYPTED (-12)
 
 /* ------------------------------------------------------------------------ */
 /* Basic types                                                              */
