@@ -32,9 +32,13 @@ options:
   --set PLUGIN.KEY=VAL  a plugin setting, e.g. regex.max_mem_mb=512 (repeatable;
                         'dlpd plugins --verbose' lists each plugin's keys)
   -q, --quiet           text format: no diagnostics on standard error
+  --fail-on-unscanned   exit with status 3 when a file or a part of one could not be
+                        scanned (encrypted, corrupt, a limit hit, a document no reader
+                        opens), so a CI job fails on what it could not check
 
 exit status: 0 nothing found, 1 findings, 2 error (bad arguments, bad
-configuration, bad rule pack, a path that cannot be read)
+configuration, bad rule pack, a path that cannot be read), 3 nothing found
+but something was not scanned (only with --fail-on-unscanned))
 )";
 
 struct ScanOptions {
@@ -43,6 +47,7 @@ struct ScanOptions {
     ReportFormat format = ReportFormat::text;
     bool reveal = false;
     bool quiet = false;
+    bool fail_on_unscanned = false;
     std::vector<std::string> paths;
 };
 
@@ -125,6 +130,8 @@ int command_scan(const Args &args) {
             }
         } else if (a == "--reveal") {
             opt.reveal = true;
+        } else if (a == "--fail-on-unscanned") {
+            opt.fail_on_unscanned = true;
         } else if (a == "-q" || a == "--quiet") {
             opt.quiet = true;
         } else if (a == "-" || a.empty() || a[0] != '-') {
@@ -172,6 +179,7 @@ int command_scan(const Args &args) {
     auto writer = make_report_writer(opt.format, opt.reveal, std::cout, err, setup->rules);
     bool any_finding = false;
     bool any_error = false;
+    std::vector<UnscannedPart> unscanned;
 
     auto scan_item = [&](const std::string &data, const std::string &name) {
         ScanResult r = setup->engine->scan(data, name);
@@ -182,6 +190,7 @@ int command_scan(const Args &args) {
                                           std::to_string(r.allowlisted) +
                                               " match(es) not reported: the value is on the allowlist"});
         any_finding = any_finding || !r.findings.empty();
+        for (auto &part : unscanned_parts(r)) unscanned.push_back(std::move(part));
     };
     auto io_error = [&](const std::string &path, const std::string &what) {
         writer->diagnostic(Diagnostic{path, "dlpd", LogLevel::error, DLPD_ERR_FAILED, "", what});
@@ -223,8 +232,17 @@ int command_scan(const Args &args) {
     }
     writer->finish();
     std::cout.flush();
+    if (opt.fail_on_unscanned && !unscanned.empty()) {
+        // Named once more at the end, so a CI log shows why the job failed.
+        err << "dlpd: " << unscanned.size() << " part(s) not scanned:";
+        for (const auto &part : unscanned)
+            err << " " << printable_name(part.path) << (part.subject.empty() ? "" : "!" + printable_name(part.subject))
+                << " (" << part.reason << ")";
+        err << "\n";
+    }
     if (any_error) return kExitError;
-    return any_finding ? kExitFindings : kExitClean;
+    if (any_finding) return kExitFindings;
+    return opt.fail_on_unscanned && !unscanned.empty() ? kExitUnscanned : kExitClean;
 }
 
 }  // namespace dlpd

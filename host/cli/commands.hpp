@@ -24,6 +24,7 @@ int command_doctor(const Args &args);
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
+inline constexpr int kExitUnscanned = 3;  // dlpd scan --fail-on-unscanned
 
 }  // namespace dlpd
 

@@ -159,7 +159,7 @@ void check_scopes(DoctorReport &report, const std::string &check, const TokenSpe
 bool policy_deletes(const Config::Policy &p) {
     std::string error;  // the schema checked the lists already
     for (const std::string *list :
-         {&p.actions, &p.actions_low, &p.actions_medium, &p.actions_high, &p.actions_critical})
+         {&p.actions, &p.actions_low, &p.actions_medium, &p.actions_high, &p.actions_critical, &p.unscannable})
         if (slack::parse_action_list(*list, error).delete_message) return true;
     return false;
 }

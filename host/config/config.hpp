@@ -85,6 +85,7 @@ struct Config {
     struct Policy {  // what is done about a finding: see slack/policy.hpp
         std::string actions;  // comma-separated: delete, notify, alert, dry_run, none
         std::string actions_low, actions_medium, actions_high, actions_critical;  // empty: `actions`
+        std::string unscannable;  // actions for a file that could not be read
         std::string dry_run_channels;  // comma-separated channel ids
         std::string ignored_channels;  // comma-separated channel ids: not scanned
         std::string exempt_users;      // comma-separated user ids: not scanned

@@ -295,6 +295,12 @@ constexpr ConfigKeySpec kSchema[] = {
      .default_value = "",
      .description = "Actions for rules of severity critical; empty: policy.actions",
      .check = &check_action_list},
+    {.path = "policy.unscannable",
+     .field = &member<&Config::policy, &Config::Policy::unscannable>,
+     .default_value = "alert",
+     .description = "Actions for a shared file dlpd cannot read (encrypted, corrupt, a limit hit, a document no "
+                    "reader opens): recorded as an incident of the rule 'unscannable file'; none records only",
+     .check = &check_action_list},
     {.path = "policy.dry_run_channels",
      .field = &member<&Config::policy, &Config::Policy::dry_run_channels>,
      .default_value = "",

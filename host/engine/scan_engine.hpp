@@ -68,6 +68,24 @@ struct ScanResult {
     uint64_t allowlisted = 0;  // confirmed findings dropped because their value is on the allowlist
 };
 
+// A part of an item that was not scanned, and why: what the policy acts on
+// (policy.unscannable) and dlpd scan --fail-on-unscanned reports.
+struct UnscannedPart {
+    std::string path;     // the item, or item!member
+    std::string subject;  // what in it, when the plugin said (a member, a page)
+    std::string reason;   // encrypted | corrupt | limit | unsupported | failed
+    std::string message;  // the diagnostic's message (never content)
+};
+
+// The reason a diagnostic stands for a part left unscanned, or "" when it
+// does not: DLPD_ERR_ENCRYPTED, DLPD_ERR_CORRUPT_INPUT and DLPD_ERR_LIMIT
+// always do; DLPD_ERR_UNSUPPORTED only at warning or above (a document no
+// reader opens, not an image that is merely not read); other failures at
+// error level (an extractor that crashed) are "failed".
+std::string unscanned_reason(const Diagnostic &d);
+// One entry per such diagnostic, in order.
+std::vector<UnscannedPart> unscanned_parts(const ScanResult &result);
+
 // A problem with a rule, as reported by the engine or a plugin.
 struct RuleProblem {
     std::string rule;       // empty for a set-wide problem

@@ -76,6 +76,13 @@ ActionSet decide_actions(const PolicyOptions &policy, const std::string &channel
                          const std::vector<PolicyFinding> &findings) {
     ActionSet result;
     for (const auto &f : findings) {
+        if (f.unscannable) {
+            result.delete_message |= policy.unscannable.delete_message;
+            result.notify |= policy.unscannable.notify;
+            result.alert |= policy.unscannable.alert;
+            result.dry_run |= policy.unscannable.dry_run;
+            continue;
+        }
         auto it = policy.by_severity.find(f.severity);
         const ActionSet &a = it == policy.by_severity.end() ? policy.actions : it->second;
         // An unknown confidence counts as medium, the engine's default.

@@ -29,6 +29,9 @@ enum class NoticePlace { in_place, ephemeral };  // the channel or thread it was
 struct PolicyOptions {
     ActionSet actions{true, true, false, false};  // default: delete and tell the channel
     std::map<std::string, ActionSet> by_severity;  // overrides `actions` for rules of that severity
+    // For a file that could not be read (encrypted, corrupt, ...): its own
+    // list, whatever the severity, with no confidence minimum.
+    ActionSet unscannable{false, false, true, false};
     std::set<std::string> dry_run_channels;
     std::set<std::string> ignored_channels;        // not scanned at all
     std::set<std::string> exempt_users;            // their messages are not scanned
@@ -53,7 +56,11 @@ struct PolicyFinding {
     std::string severity;
     std::string masked;  // already masked
     std::string confidence = "medium";  // low|medium|high
+    bool unscannable = false;  // a file that could not be read, not a match: policy.unscannable
 };
+
+// The rule name of the finding a file that could not be read becomes.
+inline constexpr const char *kUnscannableRule = "unscannable file";
 
 // 0 low, 1 medium, 2 high; -1 for anything else.
 int confidence_rank(std::string_view confidence);

@@ -50,6 +50,9 @@ public:
         o.set("status", d.status);
         o.set("subject", valid_utf8(d.subject));
         o.set("message", valid_utf8(d.message));
+        // Why the part was not scanned (encrypted, corrupt, limit,
+        // unsupported, failed), or absent when it was.
+        if (const std::string reason = unscanned_reason(d); !reason.empty()) o.set("unscanned", reason);
         write_line(out_, o);
     }
 

@@ -26,6 +26,10 @@ public:
     virtual void finish() {}
 };
 
+// s with control characters shown as \xHH, so a file name cannot forge
+// output lines.
+std::string printable_name(std::string_view s);
+
 // out receives the report; err receives diagnostics for formats that keep
 // them out of the report (text). rules describe the rules for SARIF.
 std::unique_ptr<ReportWriter> make_report_writer(ReportFormat format, bool reveal, std::ostream &out,

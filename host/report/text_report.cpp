@@ -12,22 +12,7 @@ std::string joined(const std::vector<std::string> &v) {
     return out;
 }
 
-// Control characters in a path or message would let a file name forge
-// output lines; show them escaped.
-std::string printable(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (c < 0x20 || c == 0x7f) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 0xF]);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    return out;
-}
+std::string printable(std::string_view s) { return printable_name(s); }
 
 class TextWriter final : public ReportWriter {
 public:
@@ -39,8 +24,10 @@ public:
         out_ << "; " << f.confidence << " confidence): " << printable(shown(f, reveal_)) << '\n';
     }
     void diagnostic(const Diagnostic &d) override {
+        const std::string reason = unscanned_reason(d);
         err_ << "dlpd: " << log_level_name(d.level) << ": " << printable(d.path) << ": " << d.source << ": "
-             << printable(d.subject.empty() ? d.message : d.subject + ": " + d.message) << '\n';
+             << printable(d.subject.empty() ? d.message : d.subject + ": " + d.message)
+             << (reason.empty() ? "" : " [unscanned: " + reason + "]") << '\n';
     }
 
 private:
@@ -56,3 +43,24 @@ std::unique_ptr<ReportWriter> make_text_writer(bool reveal, std::ostream &out, s
 }
 
 }  // namespace dlpd::report
+
+namespace dlpd {
+
+// Control characters in a path or message would let a file name forge
+// output lines; show them escaped.
+std::string printable_name(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xF]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out;
+}
+
+}  // namespace dlpd

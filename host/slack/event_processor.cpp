@@ -158,6 +158,7 @@ std::string plan_json(const Plan &plan) {
         o.set("severity", f.severity);
         o.set("masked", f.masked);
         o.set("confidence", f.confidence);
+        if (f.unscannable) o.set("unscannable", true);
         findings.add(o);
     }
     out.set("findings", findings);
@@ -178,7 +179,8 @@ Plan read_plan(const JournalStep &step) {
             const auto f = findings->getObject(static_cast<unsigned>(i));
             plan.findings.push_back({f->optValue<std::string>("rule", ""), f->optValue<std::string>("severity", ""),
                                      f->optValue<std::string>("masked", ""),
-                                     f->optValue<std::string>("confidence", "medium")});
+                                     f->optValue<std::string>("confidence", "medium"),
+                                     f->optValue<bool>("unscannable", false)});
         }
     for (size_t at = 0; at < step.result.size();) {
         size_t comma = step.result.find(',', at);
@@ -188,6 +190,12 @@ Plan read_plan(const JournalStep &step) {
     }
     return plan;
 }
+
+bool is_unscannable(const Finding &f) { return f.detector == "dlpd" && f.rule == kUnscannableRule; }
+
+// What an unscannable file's incident and notice show: the reason, never
+// the file's name (which is scanned, and may be the secret).
+std::string unscannable_mask(const Finding &f) { return f.match.substr(f.match.rfind(' ') + 1); }
 
 std::string incident_list(const std::vector<int64_t> &ids) {
     std::string out;
@@ -221,6 +229,22 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
 
         std::vector<std::string> flagged_files;
         std::string message_text = message.text;
+        // A file that could not be read is a finding of its own, for
+        // policy.unscannable: what dlpd cannot see is not let through silently.
+        // Returns whether the file is to be deleted for it.
+        auto unscannable = [&](const FileRef &file, const std::string &reason, const std::string &why) {
+            Finding f;
+            f.path = "file " + file.id;
+            f.rule = kUnscannableRule;
+            f.detector = "dlpd";
+            f.severity = "medium";
+            f.confidence = "high";
+            f.match = "file " + file.id + " " + reason;  // its fingerprint keeps it once per file and reason
+            log(LogLevel::warning, kLog,
+                "file " + file.id + " (" + where(message) + ") could not be scanned (" + reason + "): " + why);
+            findings.push_back(std::move(f));
+            return options_.policy.unscannable.delete_message;
+        };
         for (const auto &ref : message.files) {
             // A file shared in a message also comes as file_shared: scan it
             // once per channel (again by the same event when it resumes).
@@ -228,16 +252,46 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             if (!store_.claim_file(key, job.event_id)) continue;
             FetchedFile fetched = fetch_file(api_, ref, options_.max_file_bytes);
             if (fetched.interrupted) return false;  // the event's next attempt fetches it again
+            // What the sharer typed as the title, and the name, are text too
+            // (a snippet titled with a card number). Never by the file's own
+            // name as a path: that would show the secret in the incident.
+            const std::string label = "file " + ref.id;
+            size_t before = findings.size();
+            for (const std::string *text : {&fetched.file.title, &fetched.file.name})
+                if (!text->empty() && (text == &fetched.file.title || *text != fetched.file.title))
+                    for (auto &f : engine_.scan_text(*text, label + (text == &fetched.file.title ? " title" : " name"))
+                                       .findings)
+                        findings.push_back(std::move(f));
+            bool flagged = findings.size() > before;
             if (!fetched.ok) {
-                log(LogLevel::warning, kLog,
-                    "file " + ref.id + " (" + where(message) + ") not scanned: " + fetched.problem);
+                if (fetched.too_large)
+                    flagged = unscannable(fetched.file, "limit", fetched.problem) || flagged;
+                else
+                    log(LogLevel::warning, kLog,
+                        "file " + ref.id + " (" + where(message) + ") not scanned: " + fetched.problem);
+                if (flagged) flagged_files.push_back(ref.id);
                 continue;
             }
-            ScanResult result = engine_.scan(fetched.content, fetched.file.name.empty() ? ref.id : fetched.file.name);
-            for (const auto &d : result.diagnostics)
-                log(d.level, kLog, "file " + ref.id + ": " + d.path + ": " + d.message);
-            if (!result.findings.empty()) flagged_files.push_back(ref.id);
+            // The name gives the extractors a hint; the log shows the id
+            // instead, as the name may be the very secret.
+            const std::string item = fetched.file.name.empty() ? ref.id : fetched.file.name;
+            auto shown = [&](const std::string &path) {
+                return path.rfind(item, 0) == 0 ? label + path.substr(item.size()) : path;
+            };
+            ScanResult result = engine_.scan(fetched.content, item);
+            for (const auto &d : result.diagnostics) log(d.level, kLog, shown(d.path) + ": " + d.message);
+            flagged = flagged || !result.findings.empty();
             for (auto &f : result.findings) findings.push_back(std::move(f));
+            if (const auto parts = unscanned_parts(result); !parts.empty()) {
+                // One finding per file, named by the first reason; the log
+                // line names every part.
+                std::string why;
+                for (const auto &part : parts)
+                    why += (why.empty() ? "" : "; ") + shown(part.path) +
+                           (part.subject.empty() ? "" : " " + part.subject) + ": " + part.message;
+                flagged = unscannable(fetched.file, parts.front().reason, why) || flagged;
+            }
+            if (flagged) flagged_files.push_back(ref.id);
             message_text += (message_text.empty() ? "" : "\n") + std::string("[file ") +
                             (fetched.file.name.empty() ? ref.id : fetched.file.name) + "]";
         }
@@ -251,7 +305,11 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         for (auto &f : findings)
             if (seen.insert({f.rule, canonical_match(f.match)}).second) unique.push_back(std::move(f));
 
-        for (const auto &f : unique) plan.findings.push_back({f.rule, f.severity, mask_secret(f.match), f.confidence});
+        for (const auto &f : unique) {
+            const bool unreadable = is_unscannable(f);
+            plan.findings.push_back({f.rule, f.severity, unreadable ? unscannable_mask(f) : mask_secret(f.match),
+                                     f.confidence, unreadable});
+        }
         const ActionSet actions = decide_actions(options_.policy, message.channel, plan.findings);
         plan.actions = to_string(actions);
         plan.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -281,6 +339,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             in.severity = f.severity;
             in.confidence = f.confidence;
             in.match = f.match;
+            if (is_unscannable(f)) in.masked = unscannable_mask(f);
             in.message_text = message_text;
             Poco::JSON::Object planned = json_object();
             planned.set("planned", plan.actions);

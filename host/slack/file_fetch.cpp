@@ -49,6 +49,7 @@ FetchedFile fetch_file(WebApi &api, FileRef file, uint64_t max_bytes) {
     }
     if (file.size >= 0 && static_cast<uint64_t>(file.size) > max_bytes) {
         out.problem = "larger (" + std::to_string(file.size) + " bytes) than slack.max_file_bytes; not downloaded";
+        out.too_large = true;
         return out;
     }
     const std::string &url = file.url_private_download.empty() ? file.url_private : file.url_private_download;
@@ -61,8 +62,9 @@ FetchedFile fetch_file(WebApi &api, FileRef file, uint64_t max_bytes) {
         response = api.download(url, Token::bot, max_bytes);
     } catch (const HttpError &e) {
         out.interrupted = std::string(e.what()).find("shutdown") != std::string::npos;
-        out.problem = e.kind() == HttpError::Kind::too_large ? "larger than slack.max_file_bytes; not scanned"
-                                                             : std::string("download failed: ") + e.what();
+        out.too_large = e.kind() == HttpError::Kind::too_large;
+        out.problem = out.too_large ? "larger than slack.max_file_bytes; not scanned"
+                                    : std::string("download failed: ") + e.what();
         return out;
     }
     if (response.status != 200) {

@@ -20,6 +20,7 @@ struct FetchedFile {
     bool ok = false;
     bool interrupted = false;  // shutdown stopped it: try again later
     std::string problem;   // why not ok, for the log and the incident
+    bool too_large = false;  // not ok because of slack.max_file_bytes: a limit, for policy.unscannable
 };
 
 FetchedFile fetch_file(WebApi &api, FileRef file, uint64_t max_bytes);

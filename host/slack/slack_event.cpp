@@ -100,7 +100,8 @@ FileRef read_file_object(const Poco::JSON::Object::Ptr &f) {
     FileRef file;
     file.id = str(f, "id");
     file.name = str(f, "name");
-    if (file.name.empty()) file.name = str(f, "title");
+    file.title = str(f, "title");
+    if (file.name.empty()) file.name = file.title;
     file.mimetype = str(f, "mimetype");
     file.filetype = str(f, "filetype");
     file.url_private_download = str(f, "url_private_download");

@@ -25,6 +25,7 @@ struct SelfIdentity {
 struct FileRef {
     std::string id;
     std::string name;
+    std::string title;  // what the sharer typed, often not the name: scanned too
     std::string mimetype;
     std::string filetype;
     std::string url_private_download;  // may be empty: then ask files.info

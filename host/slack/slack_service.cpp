@@ -50,6 +50,7 @@ PolicyOptions policy_from(const Config::Policy &p) {
         {"low", &p.actions_low}, {"medium", &p.actions_medium}, {"high", &p.actions_high}, {"critical", &p.actions_critical}};
     for (const auto &[name, text] : severities)
         if (!text->empty()) policy.by_severity[name] = parse_action_list(*text, error);
+    policy.unscannable = parse_action_list(p.unscannable, error);
     policy.dry_run_channels = id_list(p.dry_run_channels);
     policy.ignored_channels = id_list(p.ignored_channels);
     policy.exempt_users = id_list(p.exempt_users);

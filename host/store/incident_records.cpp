@@ -65,8 +65,8 @@ int64_t store_internal::insert_incident(Store &store, Store::Impl &impl, Session
     std::string source = in.source, team = in.team_id, channel = in.channel_id, user = in.user_id,
                 ts = in.message_ts, thread = in.thread_ts, permalink = in.permalink, event = in.event_id,
                 rule = in.rule, detector = in.detector, severity = in.severity,
-                confidence = in.confidence.empty() ? "medium" : in.confidence, masked = mask_secret(in.match),
-                fp = store.fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
+                confidence = in.confidence.empty() ? "medium" : in.confidence,
+                masked = in.masked.empty() ? mask_secret(in.match) : in.masked, fp = store.fingerprint(in.match), actions = in.actions.empty() ? "{}" : in.actions,
                 results = in.action_results.empty() ? "{}" : in.action_results;
     Poco::Nullable<std::string> key;
     if (std::string k = once_key(in.event_id, in.rule, fp); !k.empty()) key = k;

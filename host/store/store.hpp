@@ -44,6 +44,7 @@ struct IncidentInput {
     std::string rule, detector, severity;
     std::string confidence;    // low|medium|high (empty: medium)
     std::string match;         // the sensitive text itself: only its mask and fingerprint are kept
+    std::string masked;        // kept instead of match's mask when set: a finding that is no secret (why a file was not scanned)
     std::string message_text;  // kept (sealed) only when store_message_text is on
     std::string actions;       // JSON: what was decided
     std::string action_results;  // JSON: what happened

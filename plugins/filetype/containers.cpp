@@ -134,8 +134,10 @@ bool read_member_checked(Extraction &x, std::string_view archive, const ZipDirec
             x.corrupt(member.name, out.detail + "; not scanned");
             return false;
         case MemberStatus::encrypted:
+            x.encrypted(member.name, out.detail + "; not scanned");
+            return false;
         case MemberStatus::unsupported_method:
-            x.skipped(member.name, out.detail + "; not scanned");
+            x.unreadable(member.name, out.detail + "; not scanned");
             return false;
         case MemberStatus::output_limit:
             x.budget_exhausted(member.name);
@@ -160,7 +162,7 @@ void extract_zip(Extraction &x, std::string_view archive, bool expected_office) 
     if (!problem.empty()) x.corrupt({}, "zip archive: " + problem + "; the members before it are scanned");
     if (extract_office_document(x, archive, dir)) return;
     if (expected_office)
-        x.corrupt({},
+        x.mismatch({},
                   "named or declared as an Office document, but it is a plain zip archive (no "
                   "[Content_Types].xml or ODF mimetype); its members are scanned as an archive");
     if (!may_open_container(x, "zip archive")) return;

@@ -133,7 +133,10 @@ int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std
         type.format != expected && type.format != Format::empty) {
         const std::string claim = promised != nullptr ? "named ." + std::string(promised->extension.substr(1))
                                                       : "declared as " + std::string(mime_hint);
-        x.corrupt({}, claim + ", but the content is " + type.mime + "; read as what it is");
+        if (type.format == Format::binary)
+            x.unreadable({}, claim + ", but the content is " + type.mime + ", which no reader opens; not scanned");
+        else
+            x.mismatch({}, claim + ", but the content is " + type.mime + "; read as what it is");
     }
 
     switch (type.format) {
@@ -165,10 +168,13 @@ int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std
             extract_tar(x, data);
             break;
         case Format::encrypted:
-            x.skipped({}, "encrypted (password-protected) Office document; not scanned");
+            x.encrypted({}, "encrypted (password-protected) Office document; not scanned");
             break;
         case Format::binary:
-            x.skipped({}, "binary content of type " + type.mime + "; not scanned");
+            // A document named so whose content no reader opens was said
+            // above (unreadable); anything else is a type we do not read.
+            if (expected == Format::binary || expected == Format::text)
+                x.skipped({}, "binary content of type " + type.mime + "; not scanned");
             break;
     }
     return x.status();

@@ -78,6 +78,19 @@ void Extraction::corrupt(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_WARNING, DLPD_ERR_CORRUPT_INPUT, subject, message);
 }
 
+void Extraction::encrypted(std::string_view subject, std::string_view message) {
+    any_encrypted_ = true;
+    sink_.diagnostic(DLPD_LOG_WARNING, DLPD_ERR_ENCRYPTED, subject, message);
+}
+
+void Extraction::unreadable(std::string_view subject, std::string_view message) {
+    sink_.diagnostic(DLPD_LOG_WARNING, DLPD_ERR_UNSUPPORTED, subject, message);
+}
+
+void Extraction::mismatch(std::string_view subject, std::string_view message) {
+    sink_.diagnostic(DLPD_LOG_WARNING, DLPD_OK, subject, message);
+}
+
 void Extraction::skipped(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_INFO, DLPD_ERR_UNSUPPORTED, subject, message);
 }
@@ -90,6 +103,7 @@ int32_t Extraction::status() const {
     if (cancelled_) return DLPD_ERR_CANCELLED;
     if (any_limit_) return DLPD_ERR_LIMIT;
     if (any_corrupt_) return DLPD_ERR_CORRUPT_INPUT;
+    if (any_encrypted_) return DLPD_ERR_ENCRYPTED;
     return DLPD_OK;
 }
 

@@ -69,15 +69,27 @@ public:
     void limit(std::string_view subject, std::string_view message);
     // Damaged or not what it claims to be (DLPD_ERR_CORRUPT_INPUT, warning).
     void corrupt(std::string_view subject, std::string_view message);
-    // Something was deliberately not scanned: encrypted, a type no reader
-    // handles (DLPD_ERR_UNSUPPORTED, info). Does not fail the call.
+    // Cannot be read without a key: a password-protected PDF, Office file,
+    // zip member (DLPD_ERR_ENCRYPTED, warning): unscanned, for the policy.
+    void encrypted(std::string_view subject, std::string_view message);
+    // A document that no reader can open (a file named .docx whose content
+    // is unknown binary; DLPD_ERR_UNSUPPORTED, warning): unscanned, for the
+    // policy, unlike skipped().
+    void unreadable(std::string_view subject, std::string_view message);
+    // Something was deliberately not scanned: a type no reader handles
+    // and nothing promised it would (an image; DLPD_ERR_UNSUPPORTED, info).
+    // Does not fail the call.
     void skipped(std::string_view subject, std::string_view message);
+    // Read, and worth a warning: the name promised another type than the
+    // content is (DLPD_OK, warning). Not a failure: all of it was scanned.
+    void mismatch(std::string_view subject, std::string_view message);
     // Worth knowing, not a problem (DLPD_OK, info).
     void note(std::string_view subject, std::string_view message);
 
     // The call's result: DLPD_ERR_CANCELLED when the host asked to stop,
     // else DLPD_ERR_LIMIT when a limit was hit, else DLPD_ERR_CORRUPT_INPUT
-    // when the input was damaged, else DLPD_OK.
+    // when the input was damaged, else DLPD_ERR_ENCRYPTED when a part could
+    // not be read without a key, else DLPD_OK.
     int32_t status() const;
 
 private:
@@ -93,6 +105,7 @@ private:
     bool timed_out_ = false;
     bool any_limit_ = false;
     bool any_corrupt_ = false;
+    bool any_encrypted_ = false;
 };
 
 }  // namespace dlpd::filetype

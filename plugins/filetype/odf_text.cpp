@@ -113,7 +113,7 @@ bool is_encrypted(Package &package) {
 void extract_odf(Package &package) {
     Extraction &x = package.extraction();
     if (is_encrypted(package)) {
-        x.skipped({}, "encrypted (password-protected) OpenDocument file; not scanned");
+        x.encrypted({}, "encrypted (password-protected) OpenDocument file; not scanned");
         return;
     }
     std::vector<const ZipMember *> parts;

@@ -89,7 +89,7 @@ void extract_pdf(Extraction &x, std::string_view data) {
         return;
     }
     if (doc->is_locked()) {
-        x.skipped({}, "encrypted PDF (password-protected); not scanned");
+        x.encrypted({}, "encrypted PDF (password-protected); not scanned");
         return;
     }
     const int pages = doc->pages();

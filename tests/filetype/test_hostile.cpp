@@ -133,15 +133,27 @@ TEST_CASE("a zip disguised as a .docx is read as the archive it is, with a warni
     const std::string key = p.aws();
     const ScanResult r = e.scan(docs::poco_zip({{"notes.txt", "key " + key}}), "report.docx");
     INFO(describe(r));
-    CHECK(has_diagnostic(r, "report.docx", DLPD_ERR_CORRUPT_INPUT, "it is a plain zip archive"));
+    // Warned, but not unscanned: every member was read (DLPD_OK at warning).
+    CHECK(has_diagnostic(r, "report.docx", DLPD_OK, "it is a plain zip archive"));
     CHECK(hits_of(r) == std::multiset<Hit>{{"report.docx!notes.txt", "aws_key_id", key}});
 
     // A PDF named .docx, and text named .pdf: read as what they are, with a warning.
     const std::string card = p.card();
     const ScanResult pdf = e.scan(docs::pdf({{{"card " + card, 72, 720}}}), "letter.docx");
     CHECK(
-        has_diagnostic(pdf, "letter.docx", DLPD_ERR_CORRUPT_INPUT, "named .docx, but the content is application/pdf"));
+        has_diagnostic(pdf, "letter.docx", DLPD_OK, "named .docx, but the content is application/pdf"));
     CHECK(hits_of(pdf) == std::multiset<Hit>{{"letter.docx", "card", card}});
+    CHECK(unscanned_parts(pdf).empty());
+
+    // Unknown binary named like a document cannot be read: unscanned, for
+    // the policy (an image named .png is merely skipped, at info level).
+    const ScanResult junk = e.scan(random_bytes(4096, 7), "salaries.xlsx");
+    INFO(describe(junk));
+    CHECK(has_diagnostic(junk, "salaries.xlsx", DLPD_ERR_UNSUPPORTED, "named .xlsx, but the content is"));
+    REQUIRE(unscanned_parts(junk).size() == 1);
+    CHECK(unscanned_parts(junk)[0].reason == "unsupported");
+    const ScanResult noise = e.scan(random_bytes(4096, 7), "noise.bin");
+    CHECK(unscanned_parts(noise).empty());
 }
 
 TEST_CASE("an empty file is a diagnostic, not an error", "[hostile]") {
@@ -176,17 +188,26 @@ TEST_CASE("password-protected content is skipped with a diagnostic, and the rest
     const ScanResult r =
         e.scan(docs::raw_zip({locked, aes, docs::stored_member("open.txt", "ssn " + ssn)}), "protected.zip");
     INFO(describe(r));
-    CHECK(has_diagnostic(r, "protected.zip", DLPD_ERR_UNSUPPORTED, "payroll.txt: encrypted (password-protected)"));
-    CHECK(has_diagnostic(r, "protected.zip", DLPD_ERR_UNSUPPORTED, "aes.txt: encrypted (password-protected)"));
+    CHECK(has_diagnostic(r, "protected.zip", DLPD_ERR_ENCRYPTED, "payroll.txt: encrypted (password-protected)"));
+    CHECK(has_diagnostic(r, "protected.zip", DLPD_ERR_ENCRYPTED, "aes.txt: encrypted (password-protected)"));
     CHECK(hits_of(r) == std::multiset<Hit>{{"protected.zip!open.txt", "us_ssn", ssn}});
 
     const ScanResult pdf = e.scan(docs::pdf_encrypted({{{"card " + p.card(), 72, 720}}}), "locked.pdf");
     CHECK(pdf.findings.empty());
-    CHECK(has_diagnostic(pdf, "locked.pdf", DLPD_ERR_UNSUPPORTED, "encrypted PDF (password-protected)"));
+    CHECK(has_diagnostic(pdf, "locked.pdf", DLPD_ERR_ENCRYPTED, "encrypted PDF (password-protected)"));
 
     const ScanResult odt = e.scan(docs::odt_encrypted(), "locked.odt");
     CHECK(odt.findings.empty());
-    CHECK(has_diagnostic(odt, "locked.odt", DLPD_ERR_UNSUPPORTED, "encrypted (password-protected) OpenDocument"));
+    CHECK(has_diagnostic(odt, "locked.odt", DLPD_ERR_ENCRYPTED, "encrypted (password-protected) OpenDocument"));
+
+    // Each is an unscanned part with its reason, for the policy and for
+    // dlpd scan --fail-on-unscanned.
+    for (const ScanResult *locked_one : {&r, &pdf, &odt}) {
+        INFO(describe(*locked_one));
+        const auto parts = unscanned_parts(*locked_one);
+        REQUIRE_FALSE(parts.empty());
+        for (const auto &part : parts) CHECK(part.reason == "encrypted");
+    }
 }
 
 TEST_CASE("damaged archives and members are reported, and what can be read is scanned", "[hostile]") {
@@ -430,4 +451,38 @@ TEST_CASE("inputs the fuzzers found are kept and stay harmless", "[hostile][fuzz
         ++files;
     }
     CHECK(files > 0);
+}
+
+TEST_CASE("dlpd scan --fail-on-unscanned fails a run that could not read a file, and says which and why",
+          "[hostile][cli][unscannable]") {
+    test::TempDir tmp;
+    const auto pack = tmp.write("pack.yaml", kPack);
+    Planter p(9);
+    const auto locked = tmp.write("in/locked.pdf", docs::pdf_encrypted({{{"card " + p.card(), 72, 720}}}));
+    const auto fine = tmp.write("in/fine.txt", "nothing here\n");
+    const std::string scan = test::dlpd_command() + " scan --patterns " + test::quote(pack.string()) + " ";
+
+    // Without the flag an unreadable file is a diagnostic, as before.
+    const Measured plain = run_measured(scan + test::quote((tmp.path() / "in").string()));
+    INFO(plain.err);
+    CHECK(plain.exit_code == 0);
+    CHECK_THAT(plain.err, Catch::Contains("locked.pdf: filetype: encrypted PDF (password-protected); not scanned "
+                                          "[unscanned: encrypted]"));
+
+    const Measured failing =
+        run_measured(scan + "--fail-on-unscanned " + test::quote((tmp.path() / "in").string()));
+    INFO(failing.err);
+    CHECK(failing.exit_code == 3);
+    CHECK_THAT(failing.err, Catch::Contains("1 part(s) not scanned: " + locked.string() + " (encrypted)"));
+
+    // Findings still win: exit 1.
+    tmp.write("in/card.txt", "card " + p.card() + "\n");
+    CHECK(run_measured(scan + "--fail-on-unscanned " + test::quote((tmp.path() / "in").string())).exit_code == 1);
+
+    // A readable file alone passes with the flag.
+    CHECK(run_measured(scan + "--fail-on-unscanned " + test::quote(fine.string())).exit_code == 0);
+
+    // JSON lines name the reason in a field of its own.
+    const Measured jsonl = run_measured(scan + "--format jsonl " + test::quote(locked.string()));
+    CHECK_THAT(jsonl.out, Catch::Contains("\"unscanned\":\"encrypted\""));
 }

@@ -83,6 +83,7 @@ struct Message {
 struct File {
     std::string id;         // "F…"
     std::string name = "file.txt";
+    std::string title;      // what the sharer typed; empty: the name, as Slack sets it
     std::string mimetype = "text/plain";
     std::string filetype = "text";
     std::string user;       // uploader

@@ -3,6 +3,7 @@
 // and conversations.replies in conversations_api.cpp). HTTP status is 200 for
 // every Slack error; only a rate limit answers 429.
 #include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <chrono>
@@ -368,15 +369,18 @@ HttpAnswer Workspace::answer_api(const std::string &method, const HttpExchange &
     object->set("created", 1700000000);
     object->set("timestamp", 1700000000);
     object->set("name", file.name);
-    object->set("title", file.name);
+    object->set("title", file.title.empty() ? file.name : file.title);
     object->set("mimetype", file.mimetype);
     object->set("filetype", file.filetype);
     object->set("user", file.user);
     object->set("size", static_cast<Poco::Int64>(file.content.size()));
     object->set("mode", "hosted");
     object->set("is_external", false);
-    object->set("url_private", base + "/" + file.name);
-    object->set("url_private_download", base + "/download/" + file.name);
+    // Slack percent-encodes the name in its URLs (a name may hold spaces).
+    std::string name;
+    Poco::URI::encode(file.name, "?#[]@!$&'()*+,;=%", name);
+    object->set("url_private", base + "/" + name);
+    object->set("url_private_download", base + "/download/" + name);
     Poco::JSON::Array::Ptr channels = new Poco::JSON::Array;
     if (!file.channel.empty()) channels->add(file.channel);
     object->set("channels", channels);

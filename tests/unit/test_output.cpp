@@ -70,7 +70,7 @@ TEST_CASE("jsonl carries every documented field, masked unless revealed", "[outp
     CHECK(out.str() ==
           R"({"type":"finding","path":"dir/a.txt","rule":"visa","detector":"regex","severity":"high","confidence":"medium","start":10,"end":29,"line":2,"column":5,"match":"**** **** **** 1111","masked":true,"validators":["luhn"]})"
           "\n"
-          R"({"type":"diagnostic","path":"b.pdf","source":"filetype","level":"warning","status":-6,"subject":"","message":"truncated PDF"})"
+          R"({"type":"diagnostic","path":"b.pdf","source":"filetype","level":"warning","status":-6,"subject":"","message":"truncated PDF","unscanned":"corrupt"})"
           "\n");
     std::ostringstream revealed;
     make_report_writer(ReportFormat::jsonl, true, revealed, err, {})->finding(sample());
