@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The reference text of a document, for bench/extraction_recall.
 
-    reference_words.py FILE [--format FORMAT]
+    reference_words.py FILE [--format FORMAT] [--metadata]
     reference_words.py --batch LIST OUTDIR
 
 Prints to stdout, as UTF-8, the text that well-known extractors from Debian
@@ -14,14 +14,15 @@ person would reach for.
   docx/xlsx/pptx  zipfile + xml.etree: the text nodes of the parts a person
            sees (body, headers, footers, foot/endnotes, comments, text boxes,
            notes, charts, diagrams, shared strings, cell values, sheet
-           headers/footers), core and custom properties. Not slide masters
+           headers/footers); core and custom properties apart. Not slide masters
            and layouts (their placeholder prompts are never shown), not
            mc:Fallback (a second copy of a text box), not w:delText.
   odt/ods/odp     zipfile + xml.etree: every text node under office:body of
            content.xml (and of embedded objects' content.xml), the master
            pages' headers and footers in styles.xml, and meta.xml's title,
-           subject, description, keywords and user-defined fields.
-  rtf      unrtf --text (its "###" comment lines dropped).
+           subject, description, keywords and user-defined fields apart.
+  rtf      unrtf --html, read by the HTML reader below (its text output
+           garbles code pages other than Latin-1); the \\info title apart.
   eml      the email package (policy.default): Subject, every text/* part
            decoded with its charset (HTML through the HTML reader below),
            attachments read by type as nested documents.
@@ -34,7 +35,9 @@ person would reach for.
 Plain-text members (txt, csv, xml, ...) are decoded as UTF-8 (BOM-aware),
 else windows-1252. Exit status 0 whenever the file was looked at; the text
 may be empty. --batch reads lines "FORMAT<TAB>FILE" from LIST and writes the
-text of line N (from 0) to OUTDIR/N.txt: one interpreter for the whole corpus.
+text of line N (from 0) to OUTDIR/N.txt and its document properties to
+OUTDIR/N.meta.txt: one interpreter for the whole corpus. --metadata prints
+the properties instead of the content.
 """
 
 import email
@@ -49,6 +52,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 MAX_DEPTH = 8
+
+# Document properties (title, subject, author, keywords, ...) of the file
+# and its members, kept apart from the content so that both figures can be
+# given: dlpd reads the content first, properties are a later step.
+METADATA = []
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -103,11 +111,11 @@ def ooxml_text(z, names):
                 for e in root:
                     tag = e.tag.split("}")[-1]
                     if tag in ("title", "subject", "creator", "keywords", "description", "category"):
-                        out.append("".join(e.itertext()))
+                        METADATA.append("".join(e.itertext()))
             elif low == "docprops/custom.xml":
                 for e in root.iter():
                     if e.text and len(e) == 0 and e.tag.split("}")[-1] not in ("property",):
-                        out.append(e.text)
+                        METADATA.append(e.text)
             continue
         if any(part in low for part in ("slidemasters/", "slidelayouts/", "notesmasters/", "handoutmasters/",
                                         "theme/", "styles.xml", "settings.xml", "fonttable.xml", "websettings.xml",
@@ -218,7 +226,7 @@ def odf_text(z, names):
             for e in root.iter():
                 tag = e.tag.split("}")[-1]
                 if tag in ("title", "subject", "description", "keyword", "user-defined") and e.text:
-                    out.append(e.text)
+                    METADATA.append(e.text)
             continue
         if name == "styles.xml":
             bodies = list(root.iter(STYLE + "master-page"))
@@ -307,13 +315,19 @@ def pdf_text(data):
 
 
 def rtf_text(data):
+    # --html, not --text: unrtf's text output maps code pages through a
+    # Latin-1 table (cp1250 comes out garbled), its HTML output has character
+    # references for every code page it knows.
     try:
-        r = subprocess.run(["unrtf", "--text", "--quiet"], input=data, capture_output=True, timeout=60)
+        r = subprocess.run(["unrtf", "--html", "--quiet"], input=data, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    # unrtf --text writes UTF-8 (its default text.conf maps code pages to Unicode).
-    text = r.stdout.decode("utf-8", "replace")
-    return "\n".join(line for line in text.split("\n") if not line.startswith("###"))
+    page = r.stdout.decode("utf-8", "replace")
+    head, sep, body = page.partition("</head>")
+    if not sep:
+        return html_text_of_str(page)
+    METADATA.append(html_text_of_str(head))  # the \info title
+    return html_text_of_str(body)
 
 
 class HtmlText(html.parser.HTMLParser):
@@ -435,6 +449,7 @@ def batch(listing, outdir):
         fmt, path = line.split("\t", 1)
         with open(path, "rb") as f:
             data = f.read()
+        METADATA.clear()
         try:
             text = document_text(data, path, 0, fmt)
         except Exception as e:  # say so, and go on with the next file
@@ -442,11 +457,13 @@ def batch(listing, outdir):
             text = ""
         with open(f"{outdir}/{n}.txt", "wb") as out:
             out.write(text.encode("utf-8", "replace"))
+        with open(f"{outdir}/{n}.meta.txt", "wb") as out:
+            out.write("\n".join(METADATA).encode("utf-8", "replace"))
     return 0
 
 
 def main(argv):
-    args = [a for a in argv[1:]]
+    args = [a for a in argv[1:] if a != "--metadata"]
     if len(args) == 3 and args[0] == "--batch":
         return batch(args[1], args[2])
     fmt = None
@@ -460,6 +477,8 @@ def main(argv):
     with open(args[0], "rb") as f:
         data = f.read()
     text = document_text(data, args[0], 0, fmt)
+    if "--metadata" in argv:
+        text = "\n".join(METADATA)
     sys.stdout.buffer.write(text.encode("utf-8", "replace"))
     return 0
 
