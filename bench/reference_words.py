@@ -48,6 +48,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -318,8 +319,12 @@ def rtf_text(data):
     # --html, not --text: unrtf's text output maps code pages through a
     # Latin-1 table (cp1250 comes out garbled), its HTML output has character
     # references for every code page it knows.
+    # In a folder of its own: unrtf writes the pictures it finds (pict001.wmf)
+    # to its working folder.
     try:
-        r = subprocess.run(["unrtf", "--html", "--quiet"], input=data, capture_output=True, timeout=60)
+        with tempfile.TemporaryDirectory(prefix="reference-words-") as scratch:
+            r = subprocess.run(["unrtf", "--html", "--quiet"], input=data, capture_output=True, timeout=60,
+                               cwd=scratch)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     page = r.stdout.decode("utf-8", "replace")
