@@ -82,19 +82,25 @@ void emit_built_text(Extraction &x, TextBuilder &text, std::string_view location
     if (x.charge(text.size(), location)) x.emit_text(text.str(), location);
 }
 
-void extract_text(Extraction &x, std::string_view data, Encoding encoding) {
+void extract_text(Extraction &x, std::string_view data, const std::string &charset) {
     TextBuilder text(x.budget_left());
-    decode_to_utf8(data, encoding, text);
-    emit_built_text(x, text, encoding_name(encoding));
+    if (!convert_to_utf8(data, charset, text)) decode_to_utf8(data, Encoding::windows1252, text);
+    emit_built_text(x, text, charset);
 }
 
 void extract_html(Extraction &x, std::string_view data, std::string_view charset) {
-    const Encoding encoding = detect_encoding(data, charset);
+    // A BOM, then what the document declares (<meta charset>), then the bytes.
+    std::string encoding = detect_charset(data, charset);
+    // Valid UTF-8 and byte-order marks are surer than a declaration.
+    if (encoding.rfind("UTF-", 0) != 0) {
+        const std::string declared = html_declared_charset(data);
+        if (!declared.empty()) encoding = declared;
+    }
     std::string converted;
     std::string_view html = data;
-    if (encoding != Encoding::utf8) {
+    if (encoding != "UTF-8" || html.find('\0') != std::string_view::npos) {
         TextBuilder utf8(x.budget_left());
-        decode_to_utf8(data, encoding, utf8);
+        if (!convert_to_utf8(data, encoding, utf8)) decode_to_utf8(data, detect_encoding(data, charset), utf8);
         converted = utf8.take();
         html = converted;
     }
@@ -113,8 +119,9 @@ void extract_rtf(Extraction &x, std::string_view data) {
 
 int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std::string_view mime_hint) {
     const DetectedType type = magic.detect(data);
-    if (type.format == Format::text && detect_encoding(data, type.charset) == Encoding::utf8)
-        return DLPD_ERR_UNSUPPORTED;  // the host scans UTF-8 text as it is
+    // The host scans UTF-8 text as it is (NULs in it are ours to drop).
+    const std::string text_charset = type.format == Format::text ? detect_charset(data, type.charset) : std::string();
+    if (text_charset == "UTF-8" && data.find('\0') == std::string_view::npos) return DLPD_ERR_UNSUPPORTED;
     if (data.size() > x.limits().max_input_bytes) {
         x.limit({}, type.mime + " of " + std::to_string(data.size()) + " bytes exceeds max_input_mb (" +
                         std::to_string(x.limits().max_input_bytes >> 20) + "); not opened");
@@ -144,7 +151,7 @@ int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std
             x.note({}, "empty; nothing to scan");
             break;
         case Format::text:
-            extract_text(x, data, detect_encoding(data, type.charset));
+            extract_text(x, data, text_charset);
             break;
         case Format::html:
             extract_html(x, data, type.charset);

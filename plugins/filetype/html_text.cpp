@@ -1,44 +1,18 @@
 #include "html_text.hpp"
 
+#include <gumbo.h>
+#include <unicode/ucnv.h>
+
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
-
-#include "text_decoding.hpp"
+#include <utility>
+#include <vector>
 
 namespace dlpd::filetype {
 
 namespace {
-
-// HTML's Latin-1 entities, U+00A0 to U+00FF in order.
-constexpr std::array<std::string_view, 96> kLatin1Entities = {
-    "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",   "uml",    "copy",   "ordf",
-    "laquo",  "not",    "shy",    "reg",    "macr",   "deg",    "plusmn", "sup2",   "sup3",   "acute",  "micro",
-    "para",   "middot", "cedil",  "sup1",   "ordm",   "raquo",  "frac14", "frac12", "frac34", "iquest", "Agrave",
-    "Aacute", "Acirc",  "Atilde", "Auml",   "Aring",  "AElig",  "Ccedil", "Egrave", "Eacute", "Ecirc",  "Euml",
-    "Igrave", "Iacute", "Icirc",  "Iuml",   "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",
-    "times",  "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",  "agrave", "aacute",
-    "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil", "egrave", "eacute", "ecirc",  "euml",   "igrave",
-    "iacute", "icirc",  "iuml",   "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
-    "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
-};
-
-struct NamedEntity {
-    std::string_view name;
-    uint32_t code_point;
-};
-
-constexpr std::array<NamedEntity, 44> kOtherEntities = {{
-    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},      {"apos", '\''},
-    {"euro", 0x20AC},   {"trade", 0x2122},  {"hellip", 0x2026}, {"ndash", 0x2013},  {"mdash", 0x2014},
-    {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
-    {"bdquo", 0x201E},  {"bull", 0x2022},   {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
-    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"OElig", 0x0152},  {"oelig", 0x0153},  {"Scaron", 0x0160},
-    {"scaron", 0x0161}, {"Yuml", 0x0178},   {"fnof", 0x0192},   {"circ", 0x02C6},   {"tilde", 0x02DC},
-    {"ensp", 0x2002},   {"emsp", 0x2003},   {"thinsp", 0x2009}, {"zwnj", 0x200C},   {"zwj", 0x200D},
-    {"lrm", 0x200E},    {"rlm", 0x200F},    {"minus", 0x2212},  {"larr", 0x2190},   {"rarr", 0x2192},
-    {"uarr", 0x2191},   {"darr", 0x2193},   {"harr", 0x2194},   {"NewLine", '\n'},
-}};
 
 constexpr std::array<std::string_view, 47> kBlockElements = {
     "address", "article", "aside", "blockquote", "body", "br",       "caption",    "center",  "dd",      "details",
@@ -48,95 +22,169 @@ constexpr std::array<std::string_view, 47> kBlockElements = {
     "tbody",   "thead",   "tfoot", "tr",         "ul",   "option",   "legend",
 };
 
+// Block elements by gumbo tag, built once.
+const std::array<bool, GUMBO_TAG_LAST + 1> &block_tags() {
+    static const std::array<bool, GUMBO_TAG_LAST + 1> table = [] {
+        std::array<bool, GUMBO_TAG_LAST + 1> t{};
+        for (int tag = 0; tag < GUMBO_TAG_LAST; ++tag) {
+            const std::string_view name = gumbo_normalized_tagname(static_cast<GumboTag>(tag));
+            for (auto b : kBlockElements)
+                if (name == b) t[static_cast<size_t>(tag)] = true;
+        }
+        t[GUMBO_TAG_TITLE] = true;
+        t[GUMBO_TAG_TEXTAREA] = true;
+        return t;
+    }();
+    return table;
+}
+
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
-bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+
 char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Case-insensitive search for an ASCII needle (lower case) from pos.
-size_t find_ci(std::string_view s, std::string_view needle, size_t pos) {
-    if (needle.empty() || s.size() < needle.size()) return std::string_view::npos;
-    for (size_t i = pos; i + needle.size() <= s.size(); ++i) {
-        size_t k = 0;
-        while (k < needle.size() && lower(s[i + k]) == needle[k]) ++k;
-        if (k == needle.size()) return i;
-    }
-    return std::string_view::npos;
-}
-
 // Characters that a reader does not see and that must not split a number:
-// soft hyphen, zero-width space/joiners, marks, BOM.
+// soft hyphen, zero-width space/joiners, marks, word joiner, BOM.
 bool is_invisible(uint32_t cp) {
     return cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF || cp == 0x2060;
 }
 
-void emit_code_point(uint32_t cp, TextBuilder &out) {
-    if (is_invisible(cp)) return;
-    // Spaces of every width read as spaces.
-    if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F) {
-        out.push(' ');
-        return;
-    }
-    // Browsers read &#128;-&#159; as Windows-1252.
-    if (cp >= 0x80 && cp <= 0x9F) {
-        windows1252_byte(static_cast<unsigned char>(cp), out);
-        return;
-    }
-    out.code_point(cp);
+// Spaces of every width read as spaces (and, like &nbsp;, are not collapsed).
+bool is_wide_space(uint32_t cp) {
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F;
 }
 
-class HtmlReader {
+class HtmlWalker {
 public:
-    HtmlReader(std::string_view html, TextBuilder &out) : html_(html), out_(out) {}
+    explicit HtmlWalker(TextBuilder &out) : out_(out) {}
 
-    void run() {
-        size_t i = 0;
-        while (i < html_.size() && !out_.full()) {
-            const char c = html_[i];
-            if (c == '<') {
-                i = markup(i);
-            } else if (c == '&') {
-                i = reference(i);
-            } else if (is_space(c)) {
-                space(c);
-                ++i;
+    // Iterative, so deeply nested markup does not exhaust the stack.
+    void walk(const GumboNode *root) {
+        struct Frame {
+            const GumboNode *node;
+            unsigned next;  // the next child to visit
+        };
+        std::vector<Frame> stack;
+        enter(root, stack);
+        while (!stack.empty() && !out_.full()) {
+            Frame &f = stack.back();
+            const GumboVector &children = f.node->v.element.children;
+            if (f.next < children.length) {
+                const auto *child = static_cast<const GumboNode *>(children.data[f.next++]);
+                enter(child, stack);
             } else {
-                size_t j = i;
-                while (j < html_.size() && html_[j] != '<' && html_[j] != '&' && !is_space(html_[j])) ++j;
-                visible(html_.substr(i, j - i));
-                i = j;
+                leave(f.node);
+                stack.pop_back();
             }
         }
     }
 
 private:
-    // Text inside title and textarea: references, no tags.
-    void rcdata(std::string_view text, bool preserve) {
-        const int saved = pre_;
-        if (preserve) ++pre_;
-        size_t i = 0;
-        while (i < text.size() && !out_.full()) {
-            if (text[i] == '&') {
-                i = reference_in(text, i);
-            } else if (is_space(text[i])) {
-                space(text[i]);
-                ++i;
-            } else {
-                size_t j = i;
-                while (j < text.size() && text[j] != '&' && !is_space(text[j])) ++j;
-                visible(text.substr(i, j - i));
-                i = j;
-            }
+    template <typename Stack>
+    void enter(const GumboNode *node, Stack &stack) {
+        switch (node->type) {
+            case GUMBO_NODE_TEXT:
+            case GUMBO_NODE_CDATA:
+            case GUMBO_NODE_WHITESPACE:
+                text(node->v.text.text);
+                return;
+            case GUMBO_NODE_COMMENT:
+                return;
+            case GUMBO_NODE_DOCUMENT:
+                stack.push_back({node, 0});
+                return;
+            case GUMBO_NODE_ELEMENT:
+            case GUMBO_NODE_TEMPLATE:
+                break;
         }
+        const GumboElement &e = node->v.element;
+        if (e.tag == GUMBO_TAG_SCRIPT || e.tag == GUMBO_TAG_STYLE) return;
+        if (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH) {
+            pending_space_ = false;
+            out_.field_break();
+        } else if (block_tags()[e.tag]) {
+            block_break();
+        }
+        attributes(e);
+        if (e.tag == GUMBO_TAG_PRE || e.tag == GUMBO_TAG_TEXTAREA) ++pre_;
+        stack.push_back({node, 0});
+    }
+
+    void leave(const GumboNode *node) {
+        if (node->type == GUMBO_NODE_DOCUMENT) return;
+        const GumboElement &e = node->v.element;
+        if ((e.tag == GUMBO_TAG_PRE || e.tag == GUMBO_TAG_TEXTAREA) && pre_ > 0) --pre_;
+        // The document's own end adds no empty line.
+        if (block_tags()[e.tag] && e.tag != GUMBO_TAG_HTML && e.tag != GUMBO_TAG_BODY) block_break();
+    }
+
+    // What a reader sees of an element besides its content: meta
+    // description and keywords, alt and title texts, input values.
+    void attributes(const GumboElement &e) {
+        if (e.tag == GUMBO_TAG_META) {
+            const GumboAttribute *name = gumbo_get_attribute(&e.attributes, "name");
+            if (name == nullptr) name = gumbo_get_attribute(&e.attributes, "property");
+            const GumboAttribute *content = gumbo_get_attribute(&e.attributes, "content");
+            if (name != nullptr && content != nullptr) {
+                std::string n;
+                for (const char *p = name->value; *p != '\0'; ++p) n.push_back(lower(*p));
+                if (n == "description" || n == "keywords" || n == "og:description" || n == "og:title") {
+                    block_break();
+                    attribute_text(content->value);
+                    block_break();
+                }
+            }
+            return;
+        }
+        for (const char *attr : {"alt", "title"})
+            if (const GumboAttribute *a = gumbo_get_attribute(&e.attributes, attr)) attribute_text(a->value);
+        if (e.tag == GUMBO_TAG_INPUT)
+            if (const GumboAttribute *a = gumbo_get_attribute(&e.attributes, "value")) attribute_text(a->value);
+    }
+
+    // An attribute's text, apart from the text around it.
+    void attribute_text(const char *value) {
+        if (*value == '\0') return;
+        const int saved = pre_;
+        pre_ = 0;
+        pending_space_ = true;
+        text(value);
+        pending_space_ = true;
         pre_ = saved;
+    }
+
+    void text(std::string_view s) {
+        size_t i = 0;
+        while (i < s.size() && !out_.full()) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (is_space(static_cast<char>(c))) {
+                space(static_cast<char>(c));
+                ++i;
+                continue;
+            }
+            if (c < 0x80) {
+                size_t j = i;
+                while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80 && !is_space(s[j])) ++j;
+                visible(s.substr(i, j - i));
+                i = j;
+                continue;
+            }
+            // gumbo hands back valid UTF-8.
+            const size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+            if (i + n > s.size()) break;
+            uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+            for (size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+            if (is_wide_space(cp)) {
+                visible("");
+                out_.push(' ');
+            } else if (!is_invisible(cp)) {
+                visible(s.substr(i, n));
+            }
+            i += n;
+        }
     }
 
     void visible(std::string_view s) {
@@ -158,165 +206,70 @@ private:
         out_.line_break();
     }
 
-    size_t reference(size_t i) { return reference_in(html_, i); }
-
-    // s[i] == '&'. Returns the index after what was consumed.
-    size_t reference_in(std::string_view s, size_t i) {
-        size_t j = i + 1;
-        if (j < s.size() && s[j] == '#') {
-            ++j;
-            const bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
-            if (hex) ++j;
-            uint64_t cp = 0;
-            size_t digits = 0;
-            while (j < s.size()) {
-                const char d = s[j];
-                int v = is_digit(d) ? d - '0' : (hex && lower(d) >= 'a' && lower(d) <= 'f') ? lower(d) - 'a' + 10 : -1;
-                if (v < 0) break;
-                if (cp <= 0x10FFFF) cp = cp * (hex ? 16 : 10) + static_cast<uint64_t>(v);
-                ++digits;
-                ++j;
-            }
-            if (digits == 0) {
-                visible("&");
-                return i + 1;
-            }
-            if (j < s.size() && s[j] == ';') ++j;
-            reference_text(cp > 0x10FFFF ? 0xFFFD : static_cast<uint32_t>(cp));
-            return j;
-        }
-        size_t k = j;
-        while (k < s.size() && k - j < 32 && (is_alpha(s[k]) || is_digit(s[k]))) ++k;
-        if (k < s.size() && s[k] == ';' && k > j) {
-            TextBuilder decoded(16);
-            if (decode_character_reference(s.substr(j, k - j), decoded)) {
-                if (decoded.str() == " ") {
-                    visible("");
-                    out_.push(' ');
-                } else if (!decoded.empty()) {
-                    visible(decoded.str());
-                }
-                return k + 1;
-            }
-        }
-        visible("&");
-        return i + 1;
-    }
-
-    void reference_text(uint32_t cp) {
-        TextBuilder decoded(8);
-        emit_code_point(cp, decoded);
-        if (decoded.str() == " ") {
-            visible("");
-            out_.push(' ');
-        } else if (!decoded.empty()) {
-            visible(decoded.str());
-        }
-    }
-
-    // html_[i] == '<'. Returns the index after the markup.
-    size_t markup(size_t i) {
-        const std::string_view rest = html_.substr(i);
-        if (rest.substr(0, 4) == "<!--") {
-            const size_t end = html_.find("-->", i + 4);
-            return end == std::string_view::npos ? html_.size() : end + 3;
-        }
-        if (rest.substr(0, 2) == "<!" || rest.substr(0, 2) == "<?") {
-            const size_t end = html_.find('>', i + 2);
-            return end == std::string_view::npos ? html_.size() : end + 1;
-        }
-        size_t k = i + 1;
-        const bool closing = k < html_.size() && html_[k] == '/';
-        if (closing) ++k;
-        if (k >= html_.size() || !is_alpha(html_[k])) {
-            visible("<");
-            return i + 1;
-        }
-        std::string name;
-        while (k < html_.size() && (is_alpha(html_[k]) || is_digit(html_[k]) || html_[k] == '-' || html_[k] == ':')) {
-            if (name.size() < 16) name.push_back(lower(html_[k]));
-            ++k;
-        }
-        // The end of the tag, skipping quoted attribute values.
-        char quote = 0;
-        while (k < html_.size()) {
-            const char c = html_[k];
-            if (quote != 0) {
-                if (c == quote) quote = 0;
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '>') {
-                break;
-            }
-            ++k;
-        }
-        if (k >= html_.size()) return html_.size();  // an unclosed tag ends the document
-        const size_t after = k + 1;
-        if (closing) {
-            if (name == "pre" && pre_ > 0) --pre_;
-            if (is_block(name)) block_break();
-            return after;
-        }
-        if (name == "script" || name == "style") return skip_raw_text(after, name);
-        if (name == "title" || name == "textarea") {
-            const size_t close = find_ci(html_, "</" + name, after);
-            const size_t end = close == std::string_view::npos ? html_.size() : close;
-            block_break();
-            rcdata(html_.substr(after, end - after), name == "textarea");
-            block_break();
-            if (close == std::string_view::npos) return html_.size();
-            const size_t gt = html_.find('>', close);
-            return gt == std::string_view::npos ? html_.size() : gt + 1;
-        }
-        if (name == "td" || name == "th") {
-            pending_space_ = false;
-            out_.field_break();
-        } else if (is_block(name)) {
-            block_break();
-        }
-        if (name == "pre") ++pre_;
-        return after;
-    }
-
-    size_t skip_raw_text(size_t from, const std::string &name) {
-        const size_t close = find_ci(html_, "</" + name, from);
-        if (close == std::string_view::npos) return html_.size();
-        const size_t gt = html_.find('>', close);
-        return gt == std::string_view::npos ? html_.size() : gt + 1;
-    }
-
-    static bool is_block(const std::string &name) {
-        for (auto b : kBlockElements)
-            if (name == b) return true;
-        return false;
-    }
-
-    std::string_view html_;
     TextBuilder &out_;
     int pre_ = 0;
     bool pending_space_ = false;
 };
 
-}  // namespace
-
-bool decode_character_reference(std::string_view name, TextBuilder &out) {
-    for (size_t i = 0; i < kLatin1Entities.size(); ++i) {
-        if (kLatin1Entities[i] == name) {
-            emit_code_point(static_cast<uint32_t>(0xA0 + i), out);
-            return true;
-        }
+// Case-insensitive search for an ASCII needle (lower case) from pos.
+size_t find_ci(std::string_view s, std::string_view needle, size_t pos) {
+    for (size_t i = pos; i + needle.size() <= s.size(); ++i) {
+        size_t k = 0;
+        while (k < needle.size() && lower(s[i + k]) == needle[k]) ++k;
+        if (k == needle.size()) return i;
     }
-    for (const auto &e : kOtherEntities) {
-        if (e.name == name) {
-            emit_code_point(e.code_point, out);
-            return true;
-        }
-    }
-    return false;
+    return std::string_view::npos;
 }
 
+}  // namespace
+
 void html_to_text(std::string_view html, TextBuilder &out) {
-    HtmlReader(html, out).run();
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;  // parse errors are not kept: no memory spent on them
+    std::unique_ptr<GumboOutput, void (*)(GumboOutput *)> parsed(
+        gumbo_parse_with_options(&options, html.data(), html.size()),
+        [](GumboOutput *o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+    if (!parsed) return;
+    HtmlWalker(out).walk(parsed->document);
+}
+
+std::string html_declared_charset(std::string_view data) {
+    // The prescan of HTML's encoding sniffing: only the first 1024 bytes.
+    std::string head;
+    for (const char c : data.substr(0, 1024))
+        if (c != '\0') head.push_back(c);
+    size_t pos = 0;
+    while ((pos = find_ci(head, "<meta", pos)) != std::string::npos) {
+        const size_t end = head.find('>', pos);
+        const std::string_view tag =
+            std::string_view(head).substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        pos += 5;
+        const size_t cs = find_ci(tag, "charset", 0);
+        if (cs == std::string_view::npos) continue;
+        size_t i = cs + 7;
+        while (i < tag.size() && is_space(tag[i])) ++i;
+        if (i >= tag.size() || tag[i] != '=') continue;
+        ++i;
+        while (i < tag.size() && (is_space(tag[i]) || tag[i] == '"' || tag[i] == '\'')) ++i;
+        size_t j = i;
+        while (j < tag.size() && !is_space(tag[j]) && tag[j] != '"' && tag[j] != '\'' && tag[j] != ';' &&
+               tag[j] != '/')
+            ++j;
+        std::string name;
+        for (const char c : tag.substr(i, j - i)) name.push_back(lower(c));
+        if (name.empty()) continue;
+        if (name == "utf-8" || name == "utf8") return "UTF-8";
+        // As browsers do: these are read as their superset; a declared UTF-16
+        // in a document that has no BOM is UTF-8.
+        if (name == "iso-8859-1" || name == "latin1" || name == "us-ascii" || name == "ascii") return "windows-1252";
+        if (name.rfind("utf-16", 0) == 0) return "UTF-8";
+        UErrorCode status = U_ZERO_ERROR;
+        UConverter *c = ucnv_open(name.c_str(), &status);
+        if (U_FAILURE(status) || c == nullptr) return {};
+        ucnv_close(c);
+        return name;
+    }
+    return {};
 }
 
 }  // namespace dlpd::filetype

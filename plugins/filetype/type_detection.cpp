@@ -3,6 +3,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "text_decoding.hpp"
+
 namespace dlpd::filetype {
 
 namespace {
@@ -38,6 +40,16 @@ bool is_text_charset(std::string_view charset) {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
+}
+
+// An HTML root in the first kilobytes: XHTML that libmagic calls XML
+// (<?xml ...?><!DOCTYPE html ...><html xmlns=...>), or HTML it calls
+// binary for the NULs it is padded with.
+bool has_html_root(std::string_view data) {
+    std::string head;
+    for (const char c : data.substr(0, 4096))
+        if (c != '\0') head.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    return head.find("<html") != std::string::npos || head.find("<!doctype html") != std::string::npos;
 }
 
 }  // namespace
@@ -108,6 +120,20 @@ DetectedType MagicPool::detect(std::string_view data) {
     if (out.mime.empty()) out.mime = "application/octet-stream";
     if (out.charset.empty()) out.charset = "binary";
     out.format = format_for(out.mime, out.charset);
+    if ((out.mime == "text/xml" || out.mime == "application/xml") && has_html_root(data)) {
+        out.mime = "application/xhtml+xml";
+        out.format = Format::html;
+    } else if (out.format == Format::binary &&
+               (out.mime == "application/octet-stream" || starts_with(out.mime, "text/"))) {
+        // libmagic calls binary what has NULs: UTF-16/32 without a BOM, text
+        // padded with NULs. Text all the same when sniff_text_charset says so.
+        std::string charset = sniff_text_charset(data);
+        if (!charset.empty()) {
+            out.charset = std::move(charset);
+            out.format = has_html_root(data) ? Format::html : Format::text;
+            if (out.mime == "application/octet-stream") out.mime = out.format == Format::html ? "text/html" : "text/plain";
+        }
+    }
     return out;
 }
 

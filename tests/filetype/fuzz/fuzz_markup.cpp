@@ -6,6 +6,7 @@
 #include "fuzz_support.hpp"
 #include "html_text.hpp"
 #include "rtf_text.hpp"
+#include "text_decoding.hpp"
 
 using namespace dlpd::filetype;
 
@@ -18,9 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Extraction x(limits, sink, &fuzz::fixed_clock, 0, 0, "fuzz");
     switch (selector) {
         case 0: {
-            // HTML takes UTF-8: decode first, as the dispatcher does.
+            // HTML takes UTF-8: decode first, as the dispatcher does (with
+            // the charset the document declares).
             TextBuilder utf8(1 << 20), text(1 << 20);
-            decode_to_utf8(input, detect_encoding(input, {}), utf8);
+            const std::string declared = html_declared_charset(input);
+            if (declared.empty() || !convert_to_utf8(input, declared, utf8))
+                decode_to_utf8(input, detect_encoding(input, {}), utf8);
             html_to_text(utf8.str(), text);
             fuzz::check(is_valid_utf8(text.str()));
             break;

@@ -63,6 +63,12 @@ Seeds markup() {
         {"html", part(0,
                       "<html><head><title>t</title><script>x</script></head><body><p>a <b>b</b> &amp; &#8364;</p>"
                       "<table><tr><td>1</td><td>2</td></tr></table><pre> x </pre></body></html>")},
+        {"html-meta", part(0,
+                           "<html><head><meta charset=\"windows-1251\"><meta name=description content=d></head>"
+                           "<body>\xEA\xE0\xF0\xF2\xE0 <img alt=a title=t><input value=v>&#128;&shy;x</body></html>")},
+        {"rtf-fcharset",
+         part(1, "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fcharset238 A;}{\\f1\\fcharset128 M;}}\\f0 \\'c8"
+                 "\\f1 \\'83\\'4a\\uc1\\u-10179?\\u-8704?}")},
         {"rtf",
          part(1, "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\*\\gen x}\\f0 a {\\b b}\\par \\u8364? \\'e9\\bin2 xy}")},
         {"eml", part(2,
@@ -98,7 +104,13 @@ Seeds texts() {
             {"utf8-bom",
              "\xEF\xBB\xBF"
              "caf\xC3\xA9"},
-            {"utf8", "plain \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"}};
+            {"utf8", "plain \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"},
+            {"utf16le-nobom", std::string("c\0a\0r\0d\0 \0" "4\0" "1\0" "1\0" "1\0", 18)},
+            {"utf32be", std::string("\0\0\xFE\xFF\0\0\0a\0\0\0b\0\0\0c", 16)},
+            {"ibm037", "\x83\x81\x99\x84\x40\xF4\xF1\xF1\xF1\x40\x95\xA4\x94\x82\x85\x99\x25"},
+            {"cp1251", "\xCD\xEE\xEC\xE5\xF0 \xEA\xE0\xF0\xF2\xFB " + kCard},
+            {"shift_jis", "\x83\x4A\x81\x5B\x83\x68\x94\xD4\x8D\x86 " + kCard},
+            {"nul-padded", std::string("text 4111\0\0\0\0 more", 21)}};
 }
 
 Seeds dispatch() {
