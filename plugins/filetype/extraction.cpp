@@ -82,6 +82,10 @@ void Extraction::skipped(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_INFO, DLPD_ERR_UNSUPPORTED, subject, message);
 }
 
+void Extraction::encrypted(std::string_view subject, std::string_view message) {
+    sink_.diagnostic(DLPD_LOG_INFO, DLPD_ERR_ENCRYPTED, subject, message);
+}
+
 void Extraction::note(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_INFO, DLPD_OK, subject, message);
 }

@@ -72,6 +72,9 @@ public:
     // Something was deliberately not scanned: encrypted, a type no reader
     // handles (DLPD_ERR_UNSUPPORTED, info). Does not fail the call.
     void skipped(std::string_view subject, std::string_view message);
+    // Cannot be read without a key: an encrypted member or document
+    // (DLPD_ERR_ENCRYPTED, info). Does not fail the call.
+    void encrypted(std::string_view subject, std::string_view message);
     // Worth knowing, not a problem (DLPD_OK, info).
     void note(std::string_view subject, std::string_view message);
 

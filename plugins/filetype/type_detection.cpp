@@ -40,6 +40,18 @@ bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
 
+// A zip whatever libmagic calls it: "Microsoft OOXML" without a MIME type
+// when the entries are reordered, a self-extractor's executable stub, data
+// prepended. Its end-of-central-directory record is within the last 64 KiB;
+// the archive itself then tells what it is (containers.cpp).
+bool has_zip_end_record(std::string_view data) {
+    if (data.size() < 22) return false;
+    const size_t floor = data.size() > 65557 ? data.size() - 65557 : 0;
+    for (size_t at = data.size() - 22 + 1; at-- > floor;)
+        if (data.compare(at, 4, "PK\x05\x06") == 0) return true;
+    return false;
+}
+
 }  // namespace
 
 Format format_for(std::string_view mime, std::string_view charset) {
@@ -53,6 +65,11 @@ Format format_for(std::string_view mime, std::string_view charset) {
     if (mime == "application/gzip" || mime == "application/x-gzip") return Format::gzip;
     if (mime == "application/x-tar" || mime == "application/x-gtar" || mime == "application/x-ustar")
         return Format::tar;
+    if (mime == "application/x-7z-compressed" || mime == "application/x-rar" || mime == "application/vnd.rar" ||
+        mime == "application/x-bzip2" || mime == "application/x-xz" || mime == "application/zstd" ||
+        mime == "application/x-lzma" || mime == "application/x-cpio" || mime == "application/x-iso9660-image" ||
+        mime == "application/x-archive" || mime == "application/x-compress" || mime == "application/x-lzip")
+        return Format::archive;
     if (mime == "text/html" || mime == "application/xhtml+xml") return Format::html;
     if (mime == "text/rtf" || mime == "application/rtf") return Format::rtf;
     if (mime == "message/rfc822") return Format::email;
@@ -108,6 +125,10 @@ DetectedType MagicPool::detect(std::string_view data) {
     if (out.mime.empty()) out.mime = "application/octet-stream";
     if (out.charset.empty()) out.charset = "binary";
     out.format = format_for(out.mime, out.charset);
+    if ((out.format == Format::binary || out.format == Format::text) && has_zip_end_record(data)) {
+        out.mime = "application/zip";
+        out.format = Format::zip;
+    }
     return out;
 }
 
