@@ -4,7 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
-#include <cstring>
+#include <cstdio>
 
 #include "text_builder.hpp"
 #include "text_decoding.hpp"
@@ -17,8 +17,6 @@ namespace {
 // has consumed is known to within a block when its ratio is checked (a 1 GiB
 // bomb is caught near 1 MiB of output).
 constexpr uint64_t kInputBlock = 2048;
-// Output per step between the limit checks.
-constexpr size_t kOutputStep = size_t{64} << 10;
 
 la_ssize_t read_cb(struct archive *, void *self, const void **buffer) {
     return static_cast<MemoryArchive *>(self)->read_block(buffer);
@@ -85,11 +83,17 @@ MemoryArchive::MemoryArchive(std::string_view data, Kind kind) : data_(data) {
         case Kind::zip_streamed:
             archive_read_support_format_zip_streamable(a_);
             break;
+        case Kind::compressed:
+            // Raw only: the decompressed stream goes back to the host, which
+            // types it by content (a tar inside is read then). Letting the
+            // archive formats bid would read ahead past the limits, and a tar
+            // bidder takes a stream of zeros for an empty archive.
+            archive_read_support_filter_all(a_);
+            archive_read_support_format_raw(a_);
+            break;
         case Kind::any:
             archive_read_support_filter_all(a_);
             archive_read_support_format_all(a_);
-            // Last resort: a compressed single file (gzip, xz, ...) is one member.
-            archive_read_support_format_raw(a_);
             break;
     }
     archive_read_set_callback_data(a_, this);
@@ -155,7 +159,8 @@ bool MemoryArchive::next(ZipMember &member) {
     if (!open_error_.empty()) return false;
     const int r = archive_read_next_header(a_, &entry_);
     if (r == ARCHIVE_EOF) return false;
-    if (r < ARCHIVE_WARN) {
+    // ARCHIVE_RETRY: a damaged header (tar's bad checksum); the rest is not trusted.
+    if (r < ARCHIVE_OK && r != ARCHIVE_WARN) {
         damaged_ = true;
         return false;
     }
@@ -182,16 +187,33 @@ MemberData MemoryArchive::read(const ReadLimits &limits) {
     // Input consumed is counted from here, plus the block in hand.
     const uint64_t start = handed_out_ >= kInputBlock ? handed_out_ - kInputBlock : 0;
     std::string &data = out.storage;
+    // archive_read_data_block, not archive_read_data: the latter drops what
+    // one call decoded when it ends in an error (a bad CRC at the end of a
+    // member), and what was read is still worth scanning. Blocks are
+    // libarchive's own buffers, 256 KiB at most.
     for (;;) {
         if (limits.expired && limits.expired()) {
             out.status = MemberStatus::deadline;
             return out;
         }
-        const size_t old = data.size();
-        data.resize(old + kOutputStep);
-        const la_ssize_t n = archive_read_data(a_, data.data() + old, kOutputStep);
-        data.resize(old + static_cast<size_t>(std::max<la_ssize_t>(n, 0)));
-        if (n == 0) return out;
+        const void *block = nullptr;
+        size_t size = 0;
+        la_int64_t offset = 0;
+        const int r = archive_read_data_block(a_, &block, &size, &offset);
+        if (r == ARCHIVE_EOF) return out;
+        // ARCHIVE_WARN with a block: a bad CRC at the end; the block still counts.
+        const la_ssize_t n = r < ARCHIVE_OK ? r : static_cast<la_ssize_t>(size);
+        if (r == ARCHIVE_WARN && size > 0) data.append(static_cast<const char *>(block), size);
+        if (n >= 0) {
+            // A sparse file's hole is zeros, within the same limits.
+            const uint64_t at = offset > 0 ? static_cast<uint64_t>(offset) : data.size();
+            if (at > limits.max_output || size > limits.max_output - std::min<uint64_t>(at, limits.max_output)) {
+                out.status = MemberStatus::output_limit;
+                return out;
+            }
+            if (at > data.size()) data.resize(static_cast<size_t>(at), '\0');
+            data.append(static_cast<const char *>(block), size);
+        }
         if (n < 0) {
             const std::string why = error();
             if (contains(why, "Unsupported ZIP compression method") || contains(why, "nsupported compression") ||
@@ -211,11 +233,6 @@ MemberData MemoryArchive::read(const ReadLimits &limits) {
                 out.status = MemberStatus::corrupt;
                 out.detail = "the compressed data is invalid (" + why + ")";
             }
-            return out;
-        }
-        if (data.size() > limits.max_output) {
-            data.resize(static_cast<size_t>(limits.max_output));
-            out.status = MemberStatus::output_limit;
             return out;
         }
         const uint64_t consumed = handed_out_ - start;

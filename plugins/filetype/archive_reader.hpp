@@ -65,7 +65,8 @@ public:
     enum class Kind {
         zip,           // the seekable zip reader (central directory, self-extractors)
         zip_streamed,  // zip read front to back by local headers
-        any,           // every format and filter libarchive has, and raw compressed files
+        compressed,    // a compressed single file (gzip, bzip2, xz, zstd, lzma, ...): one raw member
+        any,           // every archive format libarchive has (tar, 7z, RAR, cpio, ISO 9660, ar, ...)
     };
 
     MemoryArchive(std::string_view data, Kind kind);

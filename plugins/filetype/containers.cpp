@@ -67,11 +67,18 @@ void extract_members(Extraction &x, std::string_view data, MemoryArchive::Kind k
             members_limit(x, declared > 0 ? static_cast<uint64_t>(declared) : 0, members - 1);
             return;
         }
-        if (archive->is_raw()) member.name = raw_member_name(x.name());
-        if (!fits_budget(x, member)) continue;
+        // A compressed single file's diagnostics are about the blob itself.
+        ZipMember subject = member;
+        if (archive->is_raw()) {
+            member.name = raw_member_name(x.name());
+            subject.name.clear();
+        }
+        if (!fits_budget(x, subject)) continue;
         MemberData content = archive->read(read_limits(x));
-        const bool damaged = content.status == MemberStatus::corrupt || content.status == MemberStatus::unsupported_method;
-        const bool usable = check_member(x, member, content);
+        if (archive->is_raw() && !content.detail.empty()) content.detail = archive->filter_name() + ": " + content.detail;
+        const bool damaged =
+            content.status == MemberStatus::corrupt || content.status == MemberStatus::unsupported_method;
+        const bool usable = check_member(x, subject, content);
         if (usable && !x.emit_blob(content.data(), member.name)) return;
         if (x.stopped()) return;
         if (damaged && seekable) {
@@ -142,6 +149,7 @@ void extract_zip(Extraction &x, std::string_view data, bool expected_office) {
     // More members than max_members: read front to back and stop at the
     // limit, rather than let the seekable reader load a huge central directory.
     const bool too_many = declared > 0 && static_cast<uint64_t>(declared) > x.limits().max_members;
+    std::string problem = declared < 0 ? "no end-of-central-directory record" : "";
     if (!too_many && declared >= 0) {
         MemoryArchive probe(data, MemoryArchive::Kind::zip);
         if (probe.open_error().empty()) {
@@ -154,16 +162,27 @@ void extract_zip(Extraction &x, std::string_view data, bool expected_office) {
             extract_members(x, data, MemoryArchive::Kind::zip, "zip archive", declared);
             return;
         }
+        problem = "the central directory cannot be read (" + probe.open_error() + ")";
     }
     if (!may_open_container(x, "zip archive")) return;
-    if (declared < 0)
-        x.corrupt({}, "zip archive: no end-of-central-directory record; the members are read front to back");
+    if (!problem.empty()) x.corrupt({}, "zip archive: " + problem + "; the members are read front to back");
     MemoryArchive streamed(data, MemoryArchive::Kind::zip_streamed);
     if (!streamed.open_error().empty()) {
         x.corrupt({}, "zip archive cannot be read: " + streamed.open_error());
         return;
     }
     extract_members(x, data, MemoryArchive::Kind::zip_streamed, "zip archive", declared);
+}
+
+void extract_compressed(Extraction &x, std::string_view data) {
+    MemoryArchive stream(data, MemoryArchive::Kind::compressed);
+    if (!stream.open_error().empty()) {
+        x.corrupt({}, "compressed stream cannot be read: " + stream.open_error());
+        return;
+    }
+    const std::string what = stream.filter_name().empty() ? "compressed stream" : stream.filter_name() + " stream";
+    if (!may_open_container(x, what)) return;
+    extract_members(x, data, MemoryArchive::Kind::compressed, what, -1);
 }
 
 void extract_archive(Extraction &x, std::string_view data) {

@@ -18,8 +18,10 @@ namespace dlpd::filetype {
 // expected_office: the name or declared type says it is an Office document
 // (a plain zip is then reported as a disguise).
 void extract_zip(Extraction &x, std::string_view archive, bool expected_office);
-// Any other archive or compressed file libarchive reads (gzip, bzip2, xz,
-// zstd, lzma, tar, 7z, RAR, cpio, ISO 9660, ar).
+// A compressed single file (gzip, multi-member too, bzip2, xz, zstd, lzma):
+// one blob, named after the file without its suffix.
+void extract_compressed(Extraction &x, std::string_view data);
+// Any other archive libarchive reads (tar, 7z, RAR, cpio, ISO 9660, ar).
 void extract_archive(Extraction &x, std::string_view data);
 
 // The read limits that are left for one member of this extraction.

@@ -33,9 +33,9 @@ constexpr std::array<NamedType, 23> kNamedTypes = {{
     {".tar", Format::tar, false},
     {".7z", Format::archive, false},
     {".rar", Format::archive, false},
-    {".xz", Format::archive, false},
-    {".bz2", Format::archive, false},
-    {".zst", Format::archive, false},
+    {".xz", Format::compressed, false},
+    {".bz2", Format::compressed, false},
+    {".zst", Format::compressed, false},
     {".cpio", Format::archive, false},
     {".docx", Format::zip, true},
     {".docm", Format::zip, true},
@@ -165,6 +165,9 @@ int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std
             extract_zip(x, data, expected_office);
             break;
         case Format::gzip:
+        case Format::compressed:
+            extract_compressed(x, data);
+            break;
         case Format::tar:
         case Format::archive:
             extract_archive(x, data);

@@ -65,10 +65,11 @@ Format format_for(std::string_view mime, std::string_view charset) {
     if (mime == "application/gzip" || mime == "application/x-gzip") return Format::gzip;
     if (mime == "application/x-tar" || mime == "application/x-gtar" || mime == "application/x-ustar")
         return Format::tar;
+    if (mime == "application/x-bzip2" || mime == "application/x-xz" || mime == "application/zstd" ||
+        mime == "application/x-lzma" || mime == "application/x-compress" || mime == "application/x-lzip")
+        return Format::compressed;
     if (mime == "application/x-7z-compressed" || mime == "application/x-rar" || mime == "application/vnd.rar" ||
-        mime == "application/x-bzip2" || mime == "application/x-xz" || mime == "application/zstd" ||
-        mime == "application/x-lzma" || mime == "application/x-cpio" || mime == "application/x-iso9660-image" ||
-        mime == "application/x-archive" || mime == "application/x-compress" || mime == "application/x-lzip")
+        mime == "application/x-cpio" || mime == "application/x-iso9660-image" || mime == "application/x-archive")
         return Format::archive;
     if (mime == "text/html" || mime == "application/xhtml+xml") return Format::html;
     if (mime == "text/rtf" || mime == "application/rtf") return Format::rtf;

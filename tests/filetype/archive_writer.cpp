@@ -26,7 +26,7 @@ std::string libarchive_write(std::string_view format, std::string_view filter, c
                                      (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?"));
     };
     check(archive_write_set_format_by_name(a.get(), std::string(format).c_str()), "format");
-    check(archive_write_add_filter_by_name(a.get(), std::string(filter).c_str()), "filter");
+    if (filter != "none") check(archive_write_add_filter_by_name(a.get(), std::string(filter).c_str()), "filter");
     if (!options.empty()) check(archive_write_set_options(a.get(), std::string(options).c_str()), "options");
     if (!passphrase.empty()) check(archive_write_set_passphrase(a.get(), std::string(passphrase).c_str()), "passphrase");
     // Whole blocks of output, not padded to tar's 10 KiB records.

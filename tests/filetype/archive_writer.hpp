@@ -12,7 +12,7 @@
 namespace dlpd::test::docs {
 
 // files in the archive format ("zip", "7zip", "pax", "ustar", "cpio",
-// "iso9660", "ar_bsd", "raw") through filter ("none", "gzip", "bzip2",
+// "iso9660", "arbsd", "raw") through filter ("none", "gzip", "bzip2",
 // "xz", "lzma", "zstd"); options as archive_write_set_options takes them
 // ("zip:compression=bzip2", "zip:encryption=zipcrypt"). Throws when
 // libarchive cannot write it.

@@ -308,7 +308,7 @@ void archives(Builder &b) {
     }
     {
         const std::string tgz = "archives/logs.tar.gz";
-        b.file(tgz, gzip(tar({{"logs/", ""}, {"logs/app.log", "key=" + b.aws(tgz + "!logs/app.log") + "\n"}}),
+        b.file(tgz, gzip(tar({{"logs/", ""}, {"logs/app.log", "key=" + b.aws(tgz + "!logs.tar!logs/app.log") + "\n"}}),
                          "logs.tar"));
     }
     {

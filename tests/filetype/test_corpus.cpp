@@ -64,7 +64,7 @@ TEST_CASE("the same corpus through dlpd scan: member paths in findings, diagnost
     // Member paths name the archive chain.
     CHECK_THAT(r.out, Catch::Contains("bundle.zip!inner/dir/file.docx\"") &&
                           Catch::Contains("bundle.zip!inner/more.zip!deep.csv\"") &&
-                          Catch::Contains("logs.tar.gz!logs/app.log\"") &&
+                          Catch::Contains("logs.tar.gz!logs.tar!logs/app.log\"") &&
                           Catch::Contains("message.eml!memo2.docx\""));
     // The PNG in the bundle is a diagnostic record naming its type, not a finding.
     CHECK_THAT(r.out, Catch::Contains("{\"type\":\"diagnostic\",\"path\":\"" + corpus_dir.path().string() +

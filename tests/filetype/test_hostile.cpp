@@ -224,10 +224,11 @@ TEST_CASE("damaged archives and members are reported, and what can be read is sc
     CHECK(has_diagnostic(broken, "broken.docx", DLPD_ERR_CORRUPT_INPUT, "word/document.xml: not well-formed XML"));
     CHECK(hits_of(broken) == std::multiset<Hit>{{"broken.docx", "card", card}});
 
-    // A gzip cut short: the part that decompresses is scanned.
-    const std::string gz = docs::gzip("ssn " + ssn + "\n" + std::string(20000, 'x'));
+    // A gzip cut short: the part that decompresses is scanned (all but the
+    // last block libarchive's gzip filter was filling, up to 64 KiB).
+    const std::string gz = docs::gzip("ssn " + ssn + "\n" + std::string(200000, 'x'));
     const ScanResult short_gz = e.scan(gz.substr(0, gz.size() - 30), "short.gz");
-    CHECK(has_diagnostic(short_gz, "short.gz", DLPD_ERR_CORRUPT_INPUT, "short: the compressed data ends early"));
+    CHECK(has_diagnostic(short_gz, "short.gz", DLPD_ERR_CORRUPT_INPUT, "gzip: the compressed data ends early"));
     CHECK(hits_of(short_gz) == std::multiset<Hit>{{"short.gz!short", "us_ssn", ssn}});
 }
 

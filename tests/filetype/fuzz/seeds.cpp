@@ -113,7 +113,7 @@ Seeds archives() {
         {"tar-zst", docs::libarchive_write("gnutar", "zstd", files)},
         {"7z", docs::libarchive_write("7zip", "none", files)},
         {"cpio", docs::libarchive_write("cpio", "none", files)},
-        {"ar", docs::libarchive_write("ar_bsd", "none", {{"a.txt", "card " + kCard}})},
+        {"ar", docs::libarchive_write("arbsd", "none", {{"a.txt", "card " + kCard}})},
         {"iso", docs::libarchive_write("iso9660", "none", files)},
         {"lzma", docs::libarchive_write("raw", "lzma", {{"a.txt", "card " + kCard}})},
     };
