@@ -25,12 +25,18 @@ struct NamedType {
 
 // File names that promise a type. A blob whose content is something else is
 // read as what it is, with a warning (a disguised file is worth knowing of).
-constexpr std::array<NamedType, 17> kNamedTypes = {{
+constexpr std::array<NamedType, 23> kNamedTypes = {{
     {".pdf", Format::pdf, false},
     {".zip", Format::zip, false},
     {".gz", Format::gzip, false},
     {".tgz", Format::gzip, false},
     {".tar", Format::tar, false},
+    {".7z", Format::archive, false},
+    {".rar", Format::archive, false},
+    {".xz", Format::compressed, false},
+    {".bz2", Format::compressed, false},
+    {".zst", Format::compressed, false},
+    {".cpio", Format::archive, false},
     {".docx", Format::zip, true},
     {".docm", Format::zip, true},
     {".dotx", Format::zip, true},
@@ -169,10 +175,12 @@ int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std
             extract_zip(x, data, expected_office);
             break;
         case Format::gzip:
-            extract_gzip(x, data);
+        case Format::compressed:
+            extract_compressed(x, data);
             break;
         case Format::tar:
-            extract_tar(x, data);
+        case Format::archive:
+            extract_archive(x, data);
             break;
         case Format::encrypted:
             x.encrypted({}, "encrypted (password-protected) Office document; not scanned");

@@ -21,6 +21,22 @@ bool is_odf(Package &package, const ZipMember *mimetype) {
     return data.data().substr(0, kOdfMimePrefix.size()) == kOdfMimePrefix;
 }
 
+// An ODF package without its mimetype member: the manifest names the
+// package's own type on the entry for "/".
+bool is_odf_manifest(Package &package, const ZipMember *manifest) {
+    if (manifest == nullptr || manifest->size > (uint64_t{1} << 20)) return false;
+    MemberData data;
+    if (!package.read(*manifest, data)) return false;
+    const std::string_view xml = data.data();
+    for (size_t at = xml.find("full-path=\"/\""); at != std::string_view::npos; at = xml.find("full-path=\"/\"", at + 1)) {
+        const size_t open = xml.rfind('<', at);
+        const size_t close = xml.find('>', at);
+        if (open == std::string_view::npos || close == std::string_view::npos) continue;
+        if (xml.substr(open, close - open).find(kOdfMimePrefix) != std::string_view::npos) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 bool natural_less(std::string_view a, std::string_view b) {
@@ -45,15 +61,23 @@ bool natural_less(std::string_view a, std::string_view b) {
     return a.size() - i < b.size() - j;
 }
 
+Package::Package(Extraction &x, std::string_view archive) : x_(x), archive_(archive) {
+    MemoryArchive table(archive, MemoryArchive::Kind::zip);
+    ZipMember m;
+    while (members_.size() < x.limits().max_members && table.next(m)) members_.push_back(m);
+}
+
+Package::~Package() = default;
+
 const ZipMember *Package::find(std::string_view name) const {
-    for (const ZipMember &m : dir_.members)
+    for (const ZipMember &m : members_)
         if (m.name == name) return &m;
     return nullptr;
 }
 
 std::vector<const ZipMember *> Package::parts(std::string_view prefix, std::string_view suffix) const {
     std::vector<const ZipMember *> out;
-    for (const ZipMember &m : dir_.members) {
+    for (const ZipMember &m : members_) {
         const std::string_view n = m.name;
         if (m.is_directory() || n.size() < prefix.size() + suffix.size()) continue;
         if (n.substr(0, prefix.size()) == prefix && n.substr(n.size() - suffix.size()) == suffix) out.push_back(&m);
@@ -65,7 +89,21 @@ std::vector<const ZipMember *> Package::parts(std::string_view prefix, std::stri
 
 bool Package::read(const ZipMember &part, MemberData &out) {
     if (x_.stopped() || x_.expired() || !fits_budget(x_, part)) return false;
-    return read_member_checked(x_, archive_, dir_, part, out);
+    if (!reader_ || part.index < next_index_) {
+        reader_ = std::make_unique<MemoryArchive>(archive_, MemoryArchive::Kind::zip);
+        next_index_ = 0;
+    }
+    ZipMember at;
+    while (next_index_ <= part.index) {
+        if (!reader_->next(at)) {
+            x_.corrupt(part.name, "the member cannot be found again (" + reader_->error() + "); not scanned");
+            reader_.reset();
+            return false;
+        }
+        ++next_index_;
+    }
+    out = reader_->read(read_limits(x_));
+    return check_member(x_, part, out);
 }
 
 bool Package::parse(const ZipMember &part, XmlHandler &handler) {
@@ -87,13 +125,13 @@ void Package::emit_embedded(std::string_view prefix) {
     }
 }
 
-bool extract_office_document(Extraction &x, std::string_view archive, const ZipDirectory &dir) {
-    Package package(x, archive, dir);
+bool extract_office_document(Extraction &x, std::string_view archive) {
+    Package package(x, archive);
     if (package.find("[Content_Types].xml") != nullptr) {
         extract_ooxml(package);
         return true;
     }
-    if (is_odf(package, package.find("mimetype"))) {
+    if (is_odf(package, package.find("mimetype")) || is_odf_manifest(package, package.find("META-INF/manifest.xml"))) {
         extract_odf(package);
         return true;
     }

@@ -1,6 +1,7 @@
 #include "type_detection.hpp"
 
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 
 #include "text_decoding.hpp"
@@ -52,6 +53,34 @@ bool has_html_root(std::string_view data) {
     return head.find("<html") != std::string::npos || head.find("<!doctype html") != std::string::npos;
 }
 
+// A zip whatever libmagic calls it: "Microsoft OOXML" without a MIME type
+// when the entries are reordered, a self-extractor's executable stub, data
+// prepended. Its end-of-central-directory record is within the last 64 KiB;
+// the archive itself then tells what it is (containers.cpp).
+// The record must also point back at a central directory just before it
+// (its size, counted back from the record, lands on a "PK\1\2" header):
+// the four bytes alone at the end of a text would otherwise hide the text
+// as a zip that does not open.
+bool has_zip_end_record(std::string_view data) {
+    if (data.size() < 22) return false;
+    auto u32 = [&](size_t at) {
+        return static_cast<uint32_t>(static_cast<unsigned char>(data[at])) |
+               static_cast<uint32_t>(static_cast<unsigned char>(data[at + 1])) << 8 |
+               static_cast<uint32_t>(static_cast<unsigned char>(data[at + 2])) << 16 |
+               static_cast<uint32_t>(static_cast<unsigned char>(data[at + 3])) << 24;
+    };
+    const size_t floor = data.size() > 65557 ? data.size() - 65557 : 0;
+    for (size_t at = data.size() - 22 + 1; at-- > floor;) {
+        if (data.compare(at, 4, "PK\x05\x06") != 0) continue;
+        const uint32_t directory_size = u32(at + 12);
+        // Zip64: the sizes are in the zip64 record, whose locator comes just before.
+        if (directory_size == 0xFFFFFFFFu && at >= 20 && data.compare(at - 20, 4, "PK\x06\x07") == 0) return true;
+        if (directory_size >= 46 && directory_size <= at && data.compare(at - directory_size, 4, "PK\x01\x02") == 0)
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 Format format_for(std::string_view mime, std::string_view charset) {
@@ -65,6 +94,12 @@ Format format_for(std::string_view mime, std::string_view charset) {
     if (mime == "application/gzip" || mime == "application/x-gzip") return Format::gzip;
     if (mime == "application/x-tar" || mime == "application/x-gtar" || mime == "application/x-ustar")
         return Format::tar;
+    if (mime == "application/x-bzip2" || mime == "application/x-xz" || mime == "application/zstd" ||
+        mime == "application/x-lzma" || mime == "application/x-compress" || mime == "application/x-lzip")
+        return Format::compressed;
+    if (mime == "application/x-7z-compressed" || mime == "application/x-rar" || mime == "application/vnd.rar" ||
+        mime == "application/x-cpio" || mime == "application/x-iso9660-image" || mime == "application/x-archive")
+        return Format::archive;
     if (mime == "text/html" || mime == "application/xhtml+xml") return Format::html;
     if (mime == "text/rtf" || mime == "application/rtf") return Format::rtf;
     if (mime == "message/rfc822") return Format::email;
@@ -120,7 +155,10 @@ DetectedType MagicPool::detect(std::string_view data) {
     if (out.mime.empty()) out.mime = "application/octet-stream";
     if (out.charset.empty()) out.charset = "binary";
     out.format = format_for(out.mime, out.charset);
-    if ((out.mime == "text/xml" || out.mime == "application/xml") && has_html_root(data)) {
+    if ((out.format == Format::binary || out.format == Format::text) && has_zip_end_record(data)) {
+        out.mime = "application/zip";
+        out.format = Format::zip;
+    } else if ((out.mime == "text/xml" || out.mime == "application/xml") && has_html_root(data)) {
         out.mime = "application/xhtml+xml";
         out.format = Format::html;
     } else if (out.format == Format::binary &&

@@ -25,6 +25,8 @@ enum class Format {
     zip,  // zip, and the formats built on it (OOXML, ODF, EPUB, JAR)
     gzip,
     tar,
+    compressed,  // bzip2, xz, zstd, lzma, compress, lzip: one stream, like gzip
+    archive,  // the other archives and compressed files libarchive reads (7z, RAR, xz, bzip2, cpio, ISO, ar, ...)
     encrypted,  // a password-protected Office document (CDFV2 Encrypted)
     binary,     // anything else: skipped, with its type named
 };

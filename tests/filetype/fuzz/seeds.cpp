@@ -2,13 +2,14 @@
 // its format family made by the test document writers, plus a few broken
 // ones, so the fuzzer starts from real structure instead of from nothing.
 //
-//   filetype_fuzz_seeds TARGET OUTDIR     (TARGET: zip_office pdf markup text dispatch)
+//   filetype_fuzz_seeds TARGET OUTDIR     (TARGET: zip_office pdf markup text archive dispatch)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "archive_writer.hpp"
 #include "document_writer.hpp"
 
 namespace docs = dlpd::test::docs;
@@ -113,6 +114,23 @@ Seeds texts() {
             {"nul-padded", std::string("text 4111\0\0\0\0 more", 21)}};
 }
 
+Seeds archives() {
+    const docs::Files files = {{"d/", ""}, {"d/a.txt", "card " + kCard}, {"b.csv", "x,y\n1,2\n"}};
+    return {
+        {"gzip", docs::gzip("card " + kCard, "a.txt")},
+        {"tar", docs::tar(files)},
+        {"tgz", docs::gzip(docs::tar(files), "a.tar")},
+        {"tar-xz", docs::libarchive_write("pax", "xz", files)},
+        {"tar-bz2", docs::libarchive_write("ustar", "bzip2", files)},
+        {"tar-zst", docs::libarchive_write("gnutar", "zstd", files)},
+        {"7z", docs::libarchive_write("7zip", "none", files)},
+        {"cpio", docs::libarchive_write("cpio", "none", files)},
+        {"ar", docs::libarchive_write("arbsd", "none", {{"a.txt", "card " + kCard}})},
+        {"iso", docs::libarchive_write("iso9660", "none", files)},
+        {"lzma", docs::libarchive_write("raw", "lzma", {{"a.txt", "card " + kCard}})},
+    };
+}
+
 Seeds dispatch() {
     Seeds s = office();
     for (auto &p : pdfs()) s.push_back(p);
@@ -121,6 +139,7 @@ Seeds dispatch() {
     s.push_back({"gzip", docs::gzip("card " + kCard, "a.txt")});
     s.push_back({"tar", docs::tar({{"d/", ""}, {"d/a.txt", "a"}})});
     s.push_back({"tgz", docs::gzip(docs::tar({{"a.txt", "a"}}), "a.tar")});
+    for (auto &a : archives()) s.push_back({"archive-" + a.first, a.second});
     return s;
 }
 
@@ -128,7 +147,7 @@ Seeds dispatch() {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: %s zip_office|pdf|markup|text|dispatch OUTDIR\n", argv[0]);
+        std::fprintf(stderr, "usage: %s zip_office|pdf|markup|text|archive|dispatch OUTDIR\n", argv[0]);
         return 2;
     }
     const std::string target = argv[1];
@@ -141,6 +160,8 @@ int main(int argc, char **argv) {
         seeds = markup();
     else if (target == "text")
         seeds = texts();
+    else if (target == "archive")
+        seeds = archives();
     else if (target == "dispatch")
         seeds = dispatch();
     else {
