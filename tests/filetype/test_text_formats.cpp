@@ -151,6 +151,25 @@ TEST_CASE("XHTML with an XML declaration goes to the HTML reader", "[html]") {
     CHECK(finds_card(e, xhtml, "page.xhtml"));
 }
 
+TEST_CASE("deeply nested HTML is read: tags past the depth cap are blanked, the text around them stays",
+          "[html][hostile]") {
+    // 60,000 unclosed <div> took gumbo minutes under the sanitizers before
+    // the cap (it searches its stack of open elements for every tag); the
+    // test's watchdog is CTest's timeout, not a timing assertion.
+    std::string deep = "<html><body>";
+    for (int i = 0; i < 60000; ++i) deep += i == 30000 ? "<div>card " + std::string(kCard) + " " : "<div>";
+    deep += "<p>after all of it</p>";
+    const Engine e;
+    CHECK(finds_card(e, deep, "deep.html"));
+    const std::string text = html(deep);
+    CHECK(text.find("after all of it") != std::string::npos);
+    // Flat markup of any length is untouched: 50,000 table cells, unclosed as
+    // old generators write them, still come out cell by cell.
+    std::string table = "<table>";
+    for (int i = 0; i < 50000; ++i) table += "<tr><td>r" + std::to_string(i) + "<td>x";
+    CHECK(html(table + "</table>").find("r49999\tx") != std::string::npos);
+}
+
 TEST_CASE("HTML: a secret split by inline tags, attributes, meta and declared charsets", "[html]") {
     const Engine e;
     CHECK(finds_card(e, "<!doctype html><p>card 4111<b>1111</b><i>11&#8203;11</i><span>1111</span></p>", "s.html"));
