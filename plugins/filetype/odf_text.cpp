@@ -1,6 +1,7 @@
 // ODF (OpenDocument: odt, ods, odp, odg): the text of content.xml (body,
-// tables, notes, annotations, slides), styles.xml (headers and footers) and
-// embedded objects ("Object 1/content.xml"). An encrypted package is
+// tables, notes, annotations, frames, slides), styles.xml (headers and
+// footers), embedded objects ("Object 1/content.xml") and the document
+// properties (meta.xml). An encrypted package is
 // reported and skipped.
 #include <algorithm>
 #include <string>
@@ -17,8 +18,13 @@ constexpr uint64_t kMaxRepeatedSpaces = 64;
 
 // Text is inside text:p and text:h; spans, links and the like are inline.
 // Whitespace in the XML collapses to one space (ODF writes real spaces as
-// text:s), table cells are separated by tabs and rows end lines. Footnote
-// citations ("1") are skipped so they do not run into the text before them.
+// text:s). Every paragraph and heading ends a line, also inside a table cell,
+// a list, a frame's text box, a note or an annotation (office:annotation), so
+// the words of two paragraphs never run together; a paragraph inside another
+// (a note's body, a text box anchored in it) starts a line of its own. Table
+// cells are separated by tabs (the last paragraph of a cell does not end the
+// row's line) and rows end lines. Footnote citations ("1") are skipped so
+// they do not run into the text before them.
 class OdfText final : public XmlHandler {
 public:
     explicit OdfText(TextBuilder &out) : out_(out) {}
@@ -28,8 +34,8 @@ public:
             return;
         }
         if (name == "p" || name == "h") {
-            // A paragraph inside another (a note's body) is set off by a space.
-            pending_space_ = in_paragraph_ > 0;
+            if (in_paragraph_ > 0) out_.line_break();
+            pending_space_ = false;
             ++in_paragraph_;
         } else if (name == "table-cell" || name == "covered-table-cell") {
             ++in_cell_;
@@ -40,12 +46,13 @@ public:
                 if (d < '0' || d > '9') break;
                 n = std::min<uint64_t>(n * 10 + static_cast<uint64_t>(d - '0'), kMaxRepeatedSpaces);
             }
-            flush_space();
+            flush();
             for (uint64_t i = 0; i < std::max<uint64_t>(n, 1); ++i) out_.push(' ');
         } else if (in_paragraph_ > 0 && name == "tab") {
-            flush_space();
+            flush();
             out_.push('\t');
         } else if (in_paragraph_ > 0 && name == "line-break") {
+            flush();
             pending_space_ = false;
             out_.push('\n');
         }
@@ -57,15 +64,19 @@ public:
         }
         if (name == "p" || name == "h") {
             if (in_paragraph_ > 0) --in_paragraph_;
-            // Paragraphs end lines, except inside a table cell (the cell's
-            // paragraphs share its field) and inside another paragraph.
-            pending_space_ = in_paragraph_ > 0 || in_cell_ > 0;
-            if (in_paragraph_ == 0 && in_cell_ == 0) out_.line_break();
+            pending_space_ = false;
+            // The last paragraph of a cell ends the cell's field, not the line.
+            if (in_paragraph_ == 0 && in_cell_ > 0)
+                pending_line_ = true;
+            else
+                out_.line_break();
         } else if (name == "table-cell" || name == "covered-table-cell") {
             if (in_cell_ > 0) --in_cell_;
             pending_space_ = false;
+            pending_line_ = false;
             out_.field_break();
         } else if (name == "table-row") {
+            pending_line_ = false;
             out_.line_break();
         }
     }
@@ -81,14 +92,18 @@ public:
             }
             size_t j = i;
             while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' && text[j] != '\r') ++j;
-            flush_space();
+            flush();
             out_.append(text.substr(i, j - i));
             i = j;
         }
     }
 
 private:
-    void flush_space() {
+    // Before text: the line a cell's earlier paragraph ended, and the space
+    // the XML's whitespace stood for.
+    void flush() {
+        if (pending_line_) out_.line_break();
+        pending_line_ = false;
         if (pending_space_ && !out_.ends_with_space()) out_.push(' ');
         pending_space_ = false;
     }
@@ -98,6 +113,7 @@ private:
     int in_paragraph_ = 0;
     int in_cell_ = 0;
     bool pending_space_ = false;
+    bool pending_line_ = false;
 };
 
 bool is_encrypted(Package &package) {
@@ -127,6 +143,20 @@ void extract_odf(Package &package) {
         TextBuilder text(x.limits().max_extracted_bytes);
         OdfText handler(text);
         if (package.parse(*part, handler) && !x.emit_text(text.str(), part->name)) return;
+    }
+    // meta.xml: the properties people fill in and every user-defined one
+    // (named by its meta:name), one "label: value" a line.
+    if (const ZipMember *meta = package.find("meta.xml"); meta != nullptr && !x.stopped()) {
+        const PropertyText::Names names = {{"title", "title"},
+                                           {"subject", "subject"},
+                                           {"description", "description"},
+                                           {"keyword", "keyword"},
+                                           {"initial-creator", "initial-creator"},
+                                           {"creator", "creator"},
+                                           {"user-defined", ""}};
+        TextBuilder text(x.limits().max_extracted_bytes);
+        PropertyText handler(names, text);
+        if (package.parse(*meta, handler) && !text.empty()) x.emit_text(text.str(), meta->name);
     }
 }
 

@@ -52,6 +52,38 @@ std::string_view local_name(std::string_view qualified) {
     return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
 }
 
+void PropertyText::start(std::string_view name, const XmlAttributes &attributes) {
+    if (depth_ > 0) {
+        ++depth_;
+        return;
+    }
+    for (const auto &[wanted, label] : names_) {
+        if (name != wanted) continue;
+        label_ = label.empty() ? attributes.value("name") : std::string(label);
+        value_.clear();
+        depth_ = 1;
+        return;
+    }
+}
+
+void PropertyText::end(std::string_view) {
+    if (depth_ == 0 || --depth_ > 0) return;
+    const size_t first = value_.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return;
+    const size_t last = value_.find_last_not_of(" \t\r\n");
+    out_.line_break();
+    if (!label_.empty()) {
+        out_.append(label_);
+        out_.append(": ");
+    }
+    out_.append(std::string_view(value_).substr(first, last - first + 1));
+    out_.line_break();
+}
+
+void PropertyText::characters(std::string_view text) {
+    if (depth_ > 0 && value_.size() + text.size() <= kMaxValue) value_.append(text);
+}
+
 std::string parse_xml(std::string_view xml, XmlHandler &handler) {
     try {
         Adapter adapter(handler);

@@ -78,7 +78,11 @@ std::string column_name(size_t index) {
 constexpr const char *kXmlDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 constexpr const char *kWordNs =
     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\"";
+    "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" "
+    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
+    "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "
+    "xmlns:v=\"urn:schemas-microsoft-com:vml\"";
 constexpr const char *kDrawingNs =
     "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
     "xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\"";
@@ -153,13 +157,22 @@ std::string odf_manifest(const std::string &mime, bool encrypted) {
     return x + "</manifest:file-entry></manifest:manifest>";
 }
 
-std::string odf_package(const std::string &mime, const std::string &body, const std::string &kind) {
+std::string odf_package(const std::string &mime, const std::string &body, const std::string &kind,
+                        const Files &user_defined = {}) {
     const std::string content = std::string(kXmlDecl) + "<office:document-content " + kOdfNs +
                                 "><office:body><office:" + kind + ">" + body + "</office:" + kind +
                                 "></office:body></office:document-content>";
-    return poco_zip(
-        {{"mimetype", mime}, {"META-INF/manifest.xml", odf_manifest(mime, false)}, {"content.xml", content}}, true,
-        {"mimetype"});
+    Files files = {{"mimetype", mime}, {"META-INF/manifest.xml", odf_manifest(mime, false)}, {"content.xml", content}};
+    if (!user_defined.empty()) {
+        std::string meta = std::string(kXmlDecl) + "<office:document-meta " + kOdfNs +
+                           " xmlns:meta=\"urn:oasis:names:tc:opendocument:xmlns:meta:1.0\"><office:meta>"
+                           "<meta:initial-creator>Ann</meta:initial-creator>";
+        for (const auto &[name, value] : user_defined)
+            meta += "<meta:user-defined meta:name=\"" + xml_escape(name) + "\">" + xml_escape(value) +
+                    "</meta:user-defined>";
+        files.emplace_back("meta.xml", meta + "</office:meta></office:document-meta>");
+    }
+    return poco_zip(files, true, {"mimetype"});
 }
 
 std::string pdf_string(const std::string &text) {
@@ -414,6 +427,19 @@ Files docx_parts(const WordDocument &doc) {
         body += "</w:tbl>";
     }
     body += doc.raw_body_xml;
+    if (!doc.text_box.empty()) {
+        const std::string box = word_paragraphs(doc.text_box);
+        const std::string anchored =
+            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor><a:graphic><a:graphicData>"
+            "<wps:wsp><wps:txbx><w:txbxContent>" +
+            box +
+            "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+            "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>" +
+            box + "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>";
+        // Inside the last paragraph, after its runs, as Word anchors a shape.
+        const size_t last = body.rfind("</w:p>");
+        body.insert(last == std::string::npos ? body.size() : last, anchored);
+    }
     files.emplace_back("word/document.xml", std::string(kXmlDecl) + "<w:document " + kWordNs + "><w:body>" + body +
                                                 "<w:sectPr/></w:body></w:document>");
     if (!doc.header.empty()) {
@@ -430,6 +456,15 @@ Files docx_parts(const WordDocument &doc) {
                                                      "</w:footnote></w:footnotes>");
     }
     for (const auto &[name, content] : doc.embedded) files.emplace_back("word/embeddings/" + name, content);
+    if (!doc.title.empty()) {
+        overrides.push_back({"docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"});
+        files.emplace_back("docProps/core.xml",
+                           std::string(kXmlDecl) +
+                               "<cp:coreProperties "
+                               "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+                               "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>" +
+                               xml_escape(doc.title) + "</dc:title><dc:creator>Ann</dc:creator></cp:coreProperties>");
+    }
     files.insert(files.begin(), {"_rels/.rels", root_rels("word/document.xml")});
     files.insert(files.begin(), {"[Content_Types].xml", content_types(overrides)});
     return files;
@@ -485,8 +520,16 @@ std::string xlsx(const Workbook &book) {
             }
             data += "</row>";
         }
-        files.emplace_back("xl/worksheets/sheet" + n + ".xml", std::string(kXmlDecl) + "<worksheet " + ns +
-                                                                   "><sheetData>" + data + "</sheetData></worksheet>");
+        std::string after;
+        if (s == 0 && (!book.header.empty() || !book.footer.empty()))
+            after += "<headerFooter><oddHeader>" + xml_escape(book.header) + "</oddHeader><oddFooter>" +
+                     xml_escape(book.footer) + "</oddFooter></headerFooter>";
+        if (s == 0 && !book.text_box.empty()) after += "<drawing r:id=\"rIdDrawing\"/>";
+        files.emplace_back("xl/worksheets/sheet" + n + ".xml",
+                           std::string(kXmlDecl) + "<worksheet " + ns +
+                               " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+                               "<sheetData>" +
+                               data + "</sheetData>" + after + "</worksheet>");
     }
     std::string sst =
         std::string(kXmlDecl) + "<sst " + ns + " count=\"" + std::to_string(book.shared_strings.size()) + "\">";
@@ -508,6 +551,14 @@ std::string xlsx(const Workbook &book) {
         }
     }
     sst += "</sst>";
+    if (!book.comment.empty())
+        overrides.push_back(
+            {"xl/comments1.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"});
+    if (!book.threaded_comment.empty())
+        overrides.push_back(
+            {"xl/threadedComments/threadedComment1.xml", "application/vnd.ms-excel.threadedcomments+xml"});
+    if (!book.text_box.empty())
+        overrides.push_back({"xl/drawings/drawing1.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"});
     Files all = {{"[Content_Types].xml", content_types(overrides)},
                  {"_rels/.rels", root_rels("xl/workbook.xml")},
                  {"xl/workbook.xml",
@@ -521,6 +572,25 @@ std::string xlsx(const Workbook &book) {
     // Shared strings after the sheets, as Excel writes them.
     for (auto &f : files) all.push_back(std::move(f));
     all.emplace_back("xl/sharedStrings.xml", sst);
+    if (!book.comment.empty())
+        all.emplace_back("xl/comments1.xml", std::string(kXmlDecl) + "<comments " + ns +
+                                                 "><authors><author>Ann</author></authors><commentList>"
+                                                 "<comment ref=\"A1\" authorId=\"0\"><text><r><rPr><b/></rPr><t>Ann:</t></r>"
+                                                 "<r><t xml:space=\"preserve\"> " +
+                                                 xml_escape(book.comment) + "</t></r></text></comment></commentList></comments>");
+    if (!book.threaded_comment.empty())
+        all.emplace_back("xl/threadedComments/threadedComment1.xml",
+                         std::string(kXmlDecl) +
+                             "<ThreadedComments xmlns=\"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments\">"
+                             "<threadedComment ref=\"B2\" id=\"{00000000-0000-0000-0000-000000000001}\"><text>" +
+                             xml_escape(book.threaded_comment) + "</text></threadedComment></ThreadedComments>");
+    if (!book.text_box.empty())
+        all.emplace_back("xl/drawings/drawing1.xml",
+                         std::string(kXmlDecl) +
+                             "<xdr:wsDr xmlns:xdr=\"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing\" " +
+                             kDrawingNs + "><xdr:twoCellAnchor><xdr:sp><xdr:txBody><a:bodyPr/>" +
+                             drawing_paragraphs({{book.text_box}}) +
+                             "</xdr:txBody></xdr:sp></xdr:twoCellAnchor></xdr:wsDr>");
     return poco_zip(all);
 }
 
@@ -545,6 +615,23 @@ std::string pptx(const Presentation &deck) {
                     drawing_paragraphs(deck.notes[i]) + "</p:txBody></p:sp></p:spTree></p:cSld></p:notes>");
         }
     }
+    if (!deck.legacy_comment.empty()) {
+        overrides.push_back(
+            {"ppt/comments/comment1.xml", "application/vnd.openxmlformats-officedocument.presentationml.comments+xml"});
+        files.emplace_back("ppt/comments/comment1.xml", std::string(kXmlDecl) + "<p:cmLst " + kDrawingNs +
+                                                            "><p:cm authorId=\"0\" idx=\"1\"><p:pos x=\"10\" y=\"10\"/>"
+                                                            "<p:text>" +
+                                                            xml_escape(deck.legacy_comment) + "</p:text></p:cm></p:cmLst>");
+    }
+    if (!deck.modern_comment.empty()) {
+        const std::string part = "ppt/comments/modernComment_100_0.xml";
+        overrides.push_back({part, "application/vnd.ms-powerpoint.comments+xml"});
+        files.emplace_back(part, std::string(kXmlDecl) +
+                                     "<p188:cmLst xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "
+                                     "xmlns:p188=\"http://schemas.microsoft.com/office/powerpoint/2018/8/main\">"
+                                     "<p188:cm id=\"{00000000-0000-0000-0000-000000000001}\"><p188:txBody><a:bodyPr/>" +
+                                     drawing_paragraphs({{deck.modern_comment}}) + "</p188:txBody></p188:cm></p188:cmLst>");
+    }
     Files all = {{"[Content_Types].xml", content_types(overrides)},
                  {"_rels/.rels", root_rels("ppt/presentation.xml")},
                  {"ppt/presentation.xml", std::string(kXmlDecl) + "<p:presentation " + kDrawingNs + "/>"}};
@@ -556,6 +643,25 @@ std::string odt(const std::vector<Paragraph> &paragraphs, const std::string &ext
     std::string body;
     for (const Paragraph &p : paragraphs) body += odf_paragraph(p);
     return odf_package("application/vnd.oasis.opendocument.text", body + extra_body_xml, "text");
+}
+
+std::string odt(const TextDocument &doc) {
+    std::string body;
+    for (const Paragraph &p : doc.paragraphs) body += odf_paragraph(p);
+    if (!doc.table.empty()) {
+        body += "<table:table table:name=\"Table1\">";
+        for (const auto &row : doc.table) {
+            body += "<table:table-row>";
+            for (const auto &cell : row) {
+                body += "<table:table-cell office:value-type=\"string\">";
+                for (const std::string &p : cell) body += odf_paragraph({p});
+                body += "</table:table-cell>";
+            }
+            body += "</table:table-row>";
+        }
+        body += "</table:table>";
+    }
+    return odf_package("application/vnd.oasis.opendocument.text", body, "text", doc.user_defined);
 }
 
 std::string ods(const std::vector<std::vector<std::string>> &rows) {

@@ -60,6 +60,10 @@ struct WordDocument {
     std::vector<std::vector<Paragraph>> table_rows;  // one paragraph per cell
     std::string raw_body_xml;                        // appended inside w:body as is (for special cases)
     Files embedded;                                  // word/embeddings/NAME
+    // A text box anchored in the last body paragraph, as Word writes it: a
+    // wps shape in mc:Choice and the same text in a VML mc:Fallback.
+    std::vector<Paragraph> text_box;
+    std::string title;  // docProps/core.xml dc:title when not empty
 };
 Files docx_parts(const WordDocument &doc);
 std::string docx(const WordDocument &doc, bool seekable = true);
@@ -69,12 +73,19 @@ struct Workbook {
     // sheets -> rows -> cells: "s:N" (shared string N), "i:TEXT" (inline
     // string), "r:A|B|C" (inline rich string of runs), or a number.
     std::vector<std::vector<std::vector<std::string>>> sheets;
+    // Of the first sheet: its page header and footer with their &-codes as
+    // written ("&LLeft&CPage &P&RRight"), a legacy comment, a threaded
+    // comment, and a text box in its drawing; each written when not empty.
+    std::string header, footer, comment, threaded_comment, text_box;
 };
 std::string xlsx(const Workbook &book);
 
 struct Presentation {
     std::vector<std::vector<Paragraph>> slides;
     std::vector<std::vector<Paragraph>> notes;  // notes of slide i, when present
+    // Comments on the first slide: ppt/comments/comment1.xml (p:text) and
+    // ppt/comments/modernComment_*.xml (p188:txBody), each when not empty.
+    std::string legacy_comment, modern_comment;
 };
 std::string pptx(const Presentation &deck);
 
@@ -82,6 +93,14 @@ std::string pptx(const Presentation &deck);
 std::string odt(const std::vector<Paragraph> &paragraphs, const std::string &extra_body_xml = {});
 std::string ods(const std::vector<std::vector<std::string>> &rows);
 std::string odp(const std::vector<std::vector<Paragraph>> &slides);
+// A text document with a table (rows of cells of paragraphs) after its
+// paragraphs and meta.xml user-defined properties (name, value).
+struct TextDocument {
+    std::vector<Paragraph> paragraphs;
+    std::vector<std::vector<std::vector<std::string>>> table;
+    Files user_defined;
+};
+std::string odt(const TextDocument &doc);
 // An ODF package whose manifest declares encryption.
 std::string odt_encrypted();
 
