@@ -36,7 +36,7 @@ Seeds office() {
         {"docx-streamed", docs::docx(word, false)},
         {"xlsx", docs::xlsx(book)},
         {"pptx", docs::pptx(deck)},
-        {"odt", docs::odt({{"odt ", "span"}})},
+        {"odt", docs::odt(std::vector<docs::Paragraph>{{"odt ", "span"}})},
         {"ods", docs::ods({{"a", "b"}})},
         {"odp", docs::odp({{{"slide"}}})},
         {"odt-encrypted", docs::odt_encrypted()},
