@@ -78,6 +78,10 @@ void Extraction::corrupt(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_WARNING, DLPD_ERR_CORRUPT_INPUT, subject, message);
 }
 
+void Extraction::encrypted(std::string_view subject, std::string_view message) {
+    sink_.diagnostic(DLPD_LOG_WARNING, DLPD_ERR_ENCRYPTED, subject, message);
+}
+
 void Extraction::skipped(std::string_view subject, std::string_view message) {
     sink_.diagnostic(DLPD_LOG_INFO, DLPD_ERR_UNSUPPORTED, subject, message);
 }

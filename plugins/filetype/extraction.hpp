@@ -69,6 +69,9 @@ public:
     void limit(std::string_view subject, std::string_view message);
     // Damaged or not what it claims to be (DLPD_ERR_CORRUPT_INPUT, warning).
     void corrupt(std::string_view subject, std::string_view message);
+    // Cannot be read without a key (DLPD_ERR_ENCRYPTED, warning):
+    // unscanned, for the policy.
+    void encrypted(std::string_view subject, std::string_view message);
     // Something was deliberately not scanned: encrypted, a type no reader
     // handles (DLPD_ERR_UNSUPPORTED, info). Does not fail the call.
     void skipped(std::string_view subject, std::string_view message);
