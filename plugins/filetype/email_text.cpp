@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <gmime/gmime.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 
@@ -216,7 +217,9 @@ private:
         if (bytes.empty()) return;
         const char *charset = type != nullptr ? g_mime_content_type_get_parameter(type, "charset") : nullptr;
         const Ref<GMimeStream> converted(g_mime_stream_mem_new());
-        bool is_utf8 = is_valid_utf8(bytes);
+        // Pure ASCII is no evidence: ISO-2022-JP and UTF-7 are 7-bit.
+        const bool ascii = std::all_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) == 0; });
+        bool is_utf8 = charset == nullptr ? is_valid_utf8(bytes) : !ascii && is_valid_utf8(bytes);
         if (!is_utf8 && charset != nullptr) {
             if (GMimeFilter *convert =
                     g_mime_filter_charset_new(charset, "UTF-8")) {  // nullptr: iconv does not know it
