@@ -121,10 +121,19 @@ void extract_rtf(Extraction &x, std::string_view data) {
     emit_built_text(x, text, "rtf");
 }
 
+// libmagic calls many messages text/plain or text/html: a message is known
+// by its header block (or by its name or declared type and a header line).
+bool is_email(const DetectedType &type, std::string_view data, std::string_view name, std::string_view mime_hint) {
+    if (type.format != Format::text && type.format != Format::html && type.format != Format::binary) return false;
+    const bool named = extension_of(name) == ".eml" || lower(mime_hint) == "message/rfc822";
+    return looks_like_email(data, named ? 1 : 2);
+}
+
 }  // namespace
 
 int32_t extract_blob(Extraction &x, MagicPool &magic, std::string_view data, std::string_view mime_hint) {
-    const DetectedType type = magic.detect(data);
+    DetectedType type = magic.detect(data);
+    if (is_email(type, data, x.name(), mime_hint)) type.format = Format::email;
     // The host scans UTF-8 text as it is (NULs in it are ours to drop).
     const std::string text_charset = type.format == Format::text ? detect_charset(data, type.charset) : std::string();
     if (text_charset == "UTF-8" && data.find('\0') == std::string_view::npos) return DLPD_ERR_UNSUPPORTED;

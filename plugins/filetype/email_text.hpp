@@ -1,14 +1,16 @@
-// E-mail messages (.eml, message/rfc822): the Subject (RFC 2047 encoded
-// words decoded; addresses are not scanned), text/plain and text/html bodies
-// (quoted-printable and base64 decoded, charset converted; of a
-// multipart/alternative only the last text alternative, RFC 2046's richest,
-// so one text is not reported twice), and attachments handed back to the
-// host as nested blobs under their file names. Multipart bodies are walked
-// to a bounded depth.
+// E-mail messages (.eml, message/rfc822), parsed with GMime: the headers a
+// person writes (Subject, and the display names and addresses of From, To and
+// Cc; RFC 2047 encoded words decoded), every text/plain and text/html body
+// (transfer encoding and charset decoded; each part of a
+// multipart/alternative, so text only in one of them is not missed, even if
+// the same text is then scanned twice), and attachments and attached
+// messages handed back to the host as nested blobs under their file names
+// (RFC 2231 and RFC 2047 names decoded). Multipart bodies are walked to a
+// bounded depth; an S/MIME or PGP encrypted part is reported as encrypted.
+// TNEF (winmail.dat) is handed on as an opaque attachment and not read.
 #ifndef DLPD_FILETYPE_EMAIL_TEXT_HPP
 #define DLPD_FILETYPE_EMAIL_TEXT_HPP
 
-#include <string>
 #include <string_view>
 
 #include "extraction.hpp"
@@ -17,9 +19,13 @@ namespace dlpd::filetype {
 
 void extract_email(Extraction &x, std::string_view message);
 
-// Content-Transfer-Encodings, exposed for tests.
-std::string decode_base64(std::string_view in);
-std::string decode_quoted_printable(std::string_view in);
+// True when data starts like an RFC 5322 message: a block of header lines
+// (field names of printable ASCII, folded lines allowed) holding at least
+// min_known of the fields a message carries (From, To, Subject, Date,
+// Message-ID, MIME-Version, Received, Return-Path, Content-Type), ended by an
+// empty line or the end of the data.
+// Plain text that starts with one "From:" line is not a message.
+bool looks_like_email(std::string_view data, int min_known = 2);
 
 }  // namespace dlpd::filetype
 

@@ -43,6 +43,11 @@ public:
     // Not reported: fails Luhn, or sits where no reader looks.
     std::string bad_card() { return planter_.bad_card(); }
     std::string unseen_card() { return planter_.card(); }
+    // An item planted once that is read twice where it is (each part of a
+    // multipart/alternative is read, so text in both is found in both).
+    void expect_again(const std::string &path, const std::string &rule, const std::string &item) {
+        plant(path, rule, item);
+    }
 
     void file(std::string name, std::string bytes) {
         CorpusFile f{std::move(name), std::move(bytes), {}};
@@ -235,6 +240,7 @@ void email(Builder &b) {
     attached.body.push_back(runs("attached card ", b.card(path + "!memo2.docx"), ""));
     const std::string card = b.card(path);
     const std::string alternative_ssn = b.ssn(path);
+    b.expect_again(path, "us_ssn", alternative_ssn);  // in the plain and the HTML part
     const std::string html_body =
         "<html><body><p>Same text: ssn " + alternative_ssn + " and key <b>" + b.aws(path) + "</b></p></body></html>";
     const std::string subject_ssn = b.ssn(path);

@@ -2,7 +2,7 @@
 // its format family made by the test document writers, plus a few broken
 // ones, so the fuzzer starts from real structure instead of from nothing.
 //
-//   filetype_fuzz_seeds TARGET OUTDIR     (TARGET: zip_office pdf markup text archive dispatch)
+//   filetype_fuzz_seeds TARGET OUTDIR     (TARGET: zip_office pdf markup text archive dispatch email)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -131,11 +131,33 @@ Seeds archives() {
     };
 }
 
+Seeds emails() {
+    const std::string head =
+        "From: =?utf-8?q?Ren=C3=A9e?= <a@b.c>\r\nTo: x@y.z\r\nSubject: =?iso-8859-1?B?Y2Fm6Q==?=\r\n";
+    return {
+        {"alternative", head +
+                            "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\nContent-Type: "
+                            "text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                            "caf=E9 " +
+                            kCard + "\r\n--a\r\nContent-Type: text/html\r\n\r\n<p>b</p>\r\n--a--\r\n"},
+        {"attachments", head + "Content-Type: multipart/mixed; boundary=\"m\"\r\n\r\n--m\r\nContent-Type: "
+                               "application/pdf\r\nContent-Disposition: attachment; filename*0*=utf-8''a%C3%A9;\r\n "
+                               "filename*1=\".pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--m\r\n"
+                               "Content-Type: message/rfc822\r\n\r\nFrom: c@d.e\r\nSubject: inner\r\n\r\nbody\r\n"
+                               "--m--\r\n"},
+        {"encrypted", head + "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; "
+                             "boundary=\"e\"\r\n\r\n--e\r\nContent-Type: application/pgp-encrypted\r\n\r\n"
+                             "Version: 1\r\n--e--\r\n"},
+        {"mbox", "From a@b Mon Jan  1 00:00:00 2024\n" + head + "\nplain\n"},
+    };
+}
+
 Seeds dispatch() {
     Seeds s = office();
     for (auto &p : pdfs()) s.push_back(p);
     for (auto &t : texts()) s.push_back(t);
     for (auto &m : markup()) s.push_back({m.first, m.second.substr(1)});
+    for (auto &m : emails()) s.push_back({"eml-" + m.first, m.second});
     s.push_back({"gzip", docs::gzip("card " + kCard, "a.txt")});
     s.push_back({"tar", docs::tar({{"d/", ""}, {"d/a.txt", "a"}})});
     s.push_back({"tgz", docs::gzip(docs::tar({{"a.txt", "a"}}), "a.tar")});
@@ -147,7 +169,7 @@ Seeds dispatch() {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: %s zip_office|pdf|markup|text|archive|dispatch OUTDIR\n", argv[0]);
+        std::fprintf(stderr, "usage: %s zip_office|pdf|markup|text|archive|dispatch|email OUTDIR\n", argv[0]);
         return 2;
     }
     const std::string target = argv[1];
@@ -164,6 +186,8 @@ int main(int argc, char **argv) {
         seeds = archives();
     else if (target == "dispatch")
         seeds = dispatch();
+    else if (target == "email")
+        seeds = emails();
     else {
         std::fprintf(stderr, "unknown target '%s'\n", target.c_str());
         return 2;
