@@ -396,6 +396,29 @@ void run_text_parts(Package &package, const std::vector<const ZipMember *> &list
     }
 }
 
+// A chart's text: titles and labels (a:t) and the cached values it draws
+// (c:v: category names, series names, numbers), each on a line of its own.
+// The values are a copy of sheet cells, but a chart pasted into a document
+// or slide has no sheet beside it: its cache is all there is.
+class ChartText final : public XmlHandler {
+public:
+    explicit ChartText(TextBuilder &out) : out_(out) {}
+    void start(std::string_view name, const XmlAttributes &) override {
+        if (name == "t" || name == "v") in_text_ = true;
+    }
+    void end(std::string_view name) override {
+        if (name == "t" || name == "v") in_text_ = false;
+        if (name == "v" || name == "p") out_.line_break();
+    }
+    void characters(std::string_view text) override {
+        if (in_text_) out_.append(text);
+    }
+
+private:
+    TextBuilder &out_;
+    bool in_text_ = false;
+};
+
 template <typename Handler, typename... Args>
 void text_parts(Package &package, const std::vector<const ZipMember *> &list, Args &...args) {
     Extraction &x = package.extraction();
@@ -468,7 +491,7 @@ void extract_ooxml(Package &package) {
     run_text_parts(package, parts.slide_notes);
     run_text_parts(package, parts.slide_comments);
 
-    run_text_parts(package, parts.charts);
+    text_parts<ChartText>(package, parts.charts);
     run_text_parts(package, parts.diagrams);
     extract_properties(package);
 
