@@ -334,7 +334,7 @@ TEST_CASE("a 1 GiB zip bomb costs dlpd scan neither 1 GiB of memory nor the time
                                "max_extracted_mb (128); not scanned") &&
                    Catch::Contains("liar.zip: filetype: zeros.bin: expands more than max_compression_ratio (250)") &&
                    Catch::Contains("zeros.gz: filetype: expands more than max_compression_ratio (250)"));
-    // Inflating any of them would take over 1 GiB; the limits stop each within about 1 MiB.
+    // Inflating any of them would take over 1 GiB; the limits stop each within a few MiB.
     CHECK(bombs.max_rss_kib - baseline.max_rss_kib < 64 * 1024);
 
     // Without the ratio limit the extraction budget (here 32 MiB) stops the liar instead.
