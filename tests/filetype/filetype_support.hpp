@@ -14,7 +14,9 @@
 #include <tuple>
 #include <vector>
 
+#include "dispatch.hpp"
 #include "extraction.hpp"
+#include "type_detection.hpp"
 #include "engine/scan_engine.hpp"
 #include "test_support.hpp"
 
@@ -161,6 +163,24 @@ struct Collected final : dlpd::filetype::Sink {
     std::vector<std::pair<std::string, std::string>> blobs;  // name, data
     std::vector<Diagnostic> diagnostics;
 };
+
+// Runs the whole extractor on data, as the plugin does.
+inline Collected extract(const std::string &data, const std::string &name, dlpd::filetype::Limits limits = {}) {
+    Collected out;
+    dlpd::filetype::MagicPool magic;
+    dlpd::filetype::Extraction x(
+        limits, out, [] { return uint64_t{1}; }, 0, 0, name);
+    dlpd::filetype::extract_blob(x, magic, data, {});
+    return out;
+}
+
+// A diagnostic about `path` with this status whose "subject: message" holds text.
+inline bool has_diagnostic(const ScanResult &r, const std::string &path, int32_t status, const std::string &text) {
+    for (const auto &d : r.diagnostics)
+        if (d.path == path && d.status == status && (d.subject + ": " + d.message).find(text) != std::string::npos)
+            return true;
+    return false;
+}
 
 }  // namespace dlpd::test::filetype
 

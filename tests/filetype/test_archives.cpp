@@ -18,13 +18,6 @@ namespace docs = dlpd::test::docs;
 
 namespace {
 
-bool has_diagnostic(const ScanResult &r, const std::string &path, int32_t status, const std::string &text) {
-    for (const auto &d : r.diagnostics)
-        if (d.path == path && d.status == status && (d.subject + ": " + d.message).find(text) != std::string::npos)
-            return true;
-    return false;
-}
-
 bool any_status(const ScanResult &r, int32_t status) {
     for (const auto &d : r.diagnostics)
         if (d.status == status) return true;

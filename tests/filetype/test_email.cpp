@@ -47,15 +47,6 @@ std::string magic_label(const std::string &data) {
     return magic.detect(data).mime;
 }
 
-Collected extract(const std::string &data, const std::string &name) {
-    Collected out;
-    MagicPool magic;
-    Limits limits;
-    Extraction x(
-        limits, out, [] { return uint64_t{1}; }, 0, 0, name);
-    extract_blob(x, magic, data, {});
-    return out;
-}
 
 // MIME-Version first: libmagic then calls the message text/plain.
 const std::string kHead =

@@ -25,13 +25,6 @@ namespace ft = dlpd::filetype;
 
 namespace {
 
-bool has_diagnostic(const ScanResult &r, const std::string &path, int32_t status, const std::string &text) {
-    for (const auto &d : r.diagnostics)
-        if (d.path == path && d.status == status && (d.subject + ": " + d.message).find(text) != std::string::npos)
-            return true;
-    return false;
-}
-
 struct Measured {
     int exit_code = -1;
     long max_rss_kib = 0;

@@ -15,6 +15,7 @@
 using namespace dlpd::filetype;
 namespace docs = dlpd::test::docs;
 using dlpd::test::filetype::Collected;
+using dlpd::test::filetype::extract;
 using dlpd::test::filetype::Engine;
 using dlpd::test::filetype::Planter;
 
@@ -30,13 +31,7 @@ std::set<std::string> matches(const Engine &e, const std::string &data, const st
 }
 
 std::string text_of(const std::string &data, const std::string &name) {
-    Collected out;
-    MagicPool magic;
-    Limits limits;
-    Extraction x(
-        limits, out, [] { return uint64_t{1}; }, 0, 0, name);
-    extract_blob(x, magic, data, {});
-    return out.all_text();
+    return extract(data, name).all_text();
 }
 
 }  // namespace

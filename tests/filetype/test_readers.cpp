@@ -18,6 +18,7 @@
 using namespace dlpd::filetype;
 namespace docs = dlpd::test::docs;
 using dlpd::test::filetype::Collected;
+using dlpd::test::filetype::extract;
 
 namespace {
 
@@ -39,15 +40,6 @@ std::string rtf(const std::string &r) {
     return out.take();
 }
 
-// Runs the whole extractor on data, as the plugin does.
-Collected extract(const std::string &data, const std::string &name, Limits limits = {}) {
-    Collected out;
-    MagicPool magic;
-    Extraction x(
-        limits, out, [] { return uint64_t{1}; }, 0, 0, name);
-    extract_blob(x, magic, data, {});
-    return out;
-}
 
 }  // namespace
 
