@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "engine/plugin_instance.hpp"
+#include "filetype_plugin_loader.hpp"
 #include "engine/plugin_registry.hpp"
 
 extern char **environ;
@@ -341,20 +342,9 @@ int main(int argc, char **argv) {
         } else
             return usage(argv[0]);
     }
-    if (o.plugin_dirs.empty()) o.plugin_dirs = dlpd::default_plugin_dirs();
     dlpd::PluginRegistry registry;
-    for (const auto &d : o.plugin_dirs) registry.load_directory(d);
-    const dlpd::LoadedPlugin *plugin = registry.find_by_name("filetype");
-    if (plugin == nullptr) {
-        std::fprintf(stderr, "extraction_recall: the filetype plugin is not in the plugin folders\n");
-        return 2;
-    }
-    std::string error;
-    auto instance = dlpd::PluginInstance::create(*plugin, {}, error);
-    if (!instance) {
-        std::fprintf(stderr, "extraction_recall: %s\n", error.c_str());
-        return 2;
-    }
+    auto instance = dlpd::bench::load_filetype_plugin(registry, o.plugin_dirs, "extraction_recall");
+    if (!instance) return 2;
 
     // The corpus: every file under a format folder, but the folder's notes.
     std::vector<FileResult> results;

@@ -256,12 +256,13 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             // (a snippet titled with a card number). Never by the file's own
             // name as a path: that would show the secret in the incident.
             const std::string label = "file " + ref.id;
-            size_t before = findings.size();
-            for (const std::string *text : {&fetched.file.title, &fetched.file.name})
-                if (!text->empty() && (text == &fetched.file.title || *text != fetched.file.title))
-                    for (auto &f : engine_.scan_text(*text, label + (text == &fetched.file.title ? " title" : " name"))
-                                       .findings)
-                        findings.push_back(std::move(f));
+            const size_t before = findings.size();
+            auto scan_label = [&](const std::string &text, const char *what) {
+                for (auto &f : engine_.scan_text(text, label + what).findings) findings.push_back(std::move(f));
+            };
+            if (!fetched.file.title.empty()) scan_label(fetched.file.title, " title");
+            if (!fetched.file.name.empty() && fetched.file.name != fetched.file.title)
+                scan_label(fetched.file.name, " name");
             bool flagged = findings.size() > before;
             if (!fetched.ok) {
                 if (fetched.too_large)
