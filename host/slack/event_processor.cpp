@@ -218,6 +218,20 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         return nullptr;
     };
 
+    // A delete, taken here or in the loop below; and what it says about the
+    // message, for the report (a file-only share is gone with its files).
+    auto take_delete = [&](const std::string &name) {
+        if (name == "delete") return actions_.delete_message(message);
+        return actions_.delete_file(name.substr(std::string("delete_file:").size()));
+    };
+    ActionReport report;
+    auto count_delete = [&](const std::string &name, const ActionOutcome &outcome) {
+        if (name != "delete" && !message.ts.empty()) return;
+        report.deleted = name == "delete" ? outcome.ok : report.deleted || outcome.ok;
+        report.deleted_now = (name == "delete" ? false : report.deleted_now) || (outcome.ok && outcome.result == "ok");
+    };
+    std::map<std::string, ActionOutcome> taken;  // deletes taken before the plan was written
+
     Plan plan;
     bool from_journal = false;
     if (const JournalStep *recorded = step_of("plan")) {
@@ -351,12 +365,28 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             record.incidents.push_back(std::move(in));
         }
         record.plan = plan_json(plan);
-        // The incidents and the plan in one transaction, before any action:
+        // The deletes first, before the plan is written: Slack's delete is
+        // safe to repeat (a second one answers message_not_found, read as
+        // "already gone" and never counted as a deletion), so the message
+        // need not stay up while the plan commits. The plan records them
+        // done. A crash between a delete and the plan's commit leaves no
+        // plan: the next attempt scans again, deletes again and records then
+        // (no post is made before the plan, so none can be doubled).
+        for (const auto &name : plan.steps) {
+            if (name != "delete" && name.rfind("delete_file:", 0) != 0) continue;
+            ActionOutcome outcome = take_delete(name);
+            if (outcome.interrupted) return false;  // no plan yet: the next attempt starts over
+            record.taken[name] = outcome.result;
+            taken.emplace(name, std::move(outcome));
+        }
+        // The incidents and the plan in one transaction, before any post:
         // from here on the event is finished from its journal.
         if (auto ids = store_.record_plan(job.event_id, record)) {
             plan.incidents = *ids;
         } else {
-            // An earlier attempt or another replica recorded it first.
+            // An earlier attempt or another replica recorded it first; its
+            // plan is followed (a delete it did not mark done is repeated).
+            taken.clear();
             journal = store_.journal(job.event_id);
             const JournalStep *recorded = step_of("plan");
             if (!recorded) throw StoreError("the plan of event " + job.event_id + " was recorded but cannot be read");
@@ -366,10 +396,14 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
     }
 
     const std::string ids = incident_list(plan.incidents);
-    ActionReport report;
     for (const auto &name : plan.steps) {
         const JournalStep *recorded = step_of(name);
         const std::string action = name.rfind("delete_file:", 0) == 0 ? "delete_file" : name;
+        if (auto early = taken.find(name); early != taken.end()) {
+            count_delete(name, early->second);
+            report.outcomes.push_back(std::move(early->second));
+            continue;
+        }
         if (recorded && recorded->state == "done") {
             ActionOutcome done;
             done.action = action;
@@ -386,16 +420,9 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         const bool unconfirmed = from_journal;
         const PostMark mark{job.event_id, name};
         ActionOutcome outcome;
-        if (action == "delete") {
-            outcome = actions_.delete_message(message);
-            report.deleted = outcome.ok;
-            report.deleted_now = outcome.ok && outcome.result == "ok";
-        } else if (action == "delete_file") {
-            outcome = actions_.delete_file(name.substr(std::string("delete_file:").size()));
-            if (message.ts.empty()) {
-                report.deleted = report.deleted || outcome.ok;
-                report.deleted_now = report.deleted_now || (outcome.ok && outcome.result == "ok");
-            }
+        if (action == "delete" || action == "delete_file") {
+            outcome = take_delete(name);
+            count_delete(name, outcome);
         } else if (action == "notify") {
             outcome = actions_.notify(message, plan.findings, report.deleted, mark, unconfirmed);
         } else if (action == "alert") {

@@ -53,7 +53,13 @@ std::optional<std::vector<int64_t>> Store::record_plan(const std::string &event_
         // The plan's primary key settles a race between replicas: the second
         // insert fails, and its whole transaction (incidents included) with it.
         insert_step(s, event_id, "plan", "done", join_ids(ids), plan.plan, at);
-        for (const auto &step : plan.steps) insert_step(s, event_id, step, "decided", "", "{}", at);
+        for (const auto &step : plan.steps) {
+            const auto taken = plan.taken.find(step);
+            if (taken != plan.taken.end())
+                insert_step(s, event_id, step, "done", taken->second, "{}", at);
+            else
+                insert_step(s, event_id, step, "decided", "", "{}", at);
+        }
         store_internal::commit_write(*impl_, s);
         return ids;
     } catch (const Poco::Exception &e) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -101,6 +102,10 @@ struct EventPlan {
     std::string plan;                     // JSON, no secret (findings masked)
     std::vector<std::string> steps;       // each decided action, in the order it is taken
     std::vector<IncidentInput> incidents;
+    // Steps already taken when the plan is written (the deletes, which are
+    // safe to repeat and so need not wait for it): step → Slack's result.
+    // They are recorded done in the plan's own transaction.
+    std::map<std::string, std::string> taken;
 };
 
 class Store {

@@ -150,6 +150,44 @@ TEST_CASE("resumed with no plan: scanned, then deleted, noticed and recorded onc
     CHECK(posted[0].metadata.find("\"notify\"") != std::string::npos);
 }
 
+TEST_CASE("a delete is taken before the plan is written, and the plan records it done in its own transaction",
+          "[slack][journal]") {
+    Resume r;
+    r.run();
+    auto steps = r.steps();
+    REQUIRE(steps.count("delete") == 1);
+    CHECK(steps["delete"].state == "done");
+    CHECK(steps["delete"].result == "ok");
+    // Written with the plan (one timestamp for the whole transaction), not
+    // by a later step_done: it had been taken when the plan was written.
+    CHECK(steps["delete"].updated_at_ms == steps["plan"].updated_at_ms);
+    CHECK(steps["notify"].updated_at_ms >= steps["plan"].updated_at_ms);
+    CHECK(r.calls("chat.delete") == 1);
+}
+
+TEST_CASE("resumed with no plan after its delete went through: scanned again, already gone, recorded once",
+          "[slack][journal]") {
+    // The attempt that died had deleted the message and died before its
+    // plan committed: nothing of the event is in the journal.
+    Resume r;
+    slack::WebApiOptions o;
+    o.api_url = r.h.slack.api_url();
+    o.user_token = r.h.slack.options().user_token;
+    slack::WebApi api(o);
+    REQUIRE(api.call("chat.delete", R"({"channel":"C0GENERAL1","ts":")" + kTs + R"("})", slack::Token::user).ok);
+    r.run();
+    const auto deletes = r.h.slack.calls("chat.delete");
+    REQUIRE(deletes.size() == 2);
+    CHECK(deletes[1].error == "message_not_found");
+    auto steps = r.steps();
+    CHECK(steps["plan"].state == "done");
+    CHECK(steps["delete"].result == "already gone");
+    CHECK(r.incidents() == 1);
+    const auto posted = r.h.slack.posted_messages();
+    REQUIRE(posted.size() == 1);
+    CHECK(posted[0].text.find("was removed") != std::string::npos);
+}
+
 TEST_CASE("resumed with a plan: its steps are taken and no second incident is recorded", "[slack][journal]") {
     Resume r;
     const int64_t incident = r.plan({"delete", "notify"});
