@@ -11,15 +11,16 @@ failed=0 checked=0
 
 # folder -> the include prefixes it may use ("log.hpp" is host/log.hpp).
 declare -A allowed=(
-  [host/engine]="engine log.hpp"
+  [host/metrics]="metrics"
+  [host/engine]="engine metrics log.hpp"
   [host/policy]="policy"
   [host/config]="config engine policy log.hpp"
-  [host/store]="store engine config log.hpp"
-  [host/runtime]="runtime engine config store log.hpp"
+  [host/store]="store engine config metrics log.hpp"
+  [host/runtime]="runtime engine config store metrics log.hpp"
   [host/report]="report engine log.hpp"
   [host/asio]=""
-  [host/slack]="slack engine config store policy log.hpp refusal_log.hpp"
-  [host/cli]="cli engine config store runtime report policy slack admin log.hpp"
+  [host/slack]="slack engine config store policy metrics log.hpp refusal_log.hpp"
+  [host/cli]="cli engine config store runtime report policy slack admin metrics log.hpp"
   [admin]="admin engine config store runtime policy log.hpp refusal_log.hpp"
 )
 for dir in "${!allowed[@]}"; do

@@ -12,6 +12,7 @@
 #include "admin/accounts.hpp"
 #include "admin/admin_server.hpp"
 #include "cli/commands.hpp"
+#include "cli/metrics_endpoint.hpp"
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
 #include "runtime/rule_sync.hpp"
@@ -161,9 +162,18 @@ int command_run(const Args &args) {
         log(LogLevel::error, "admin", e.what());
         return kExitError;
     }
+    // --- metrics.listen: /metrics, /healthz, /readyz (not ready until Slack is live).
+    std::unique_ptr<MetricsServer> metrics;
+    try {
+        metrics = start_metrics_endpoint(config, *store, *sync, slack);
+    } catch (const std::exception &e) {
+        log(LogLevel::error, "metrics", e.what());
+        return kExitError;
+    }
     slack.start(stop.flag());
     stop.wait();
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
+    if (metrics) metrics->stop();
     admin->stop();
     slack.stop();
     sync->stop();

@@ -231,7 +231,7 @@ std::string Config::where(std::string_view key_path) const {
 
 bool Config::operator==(const Config &o) const {
     return log == o.log && plugins == o.plugins && engine == o.engine && rules == o.rules && database == o.database &&
-           slack == o.slack && admin == o.admin;
+           slack == o.slack && admin == o.admin && metrics == o.metrics;
 }
 
 ConfigError::ConfigError(std::vector<std::string> problems)

@@ -124,6 +124,10 @@ struct Config {
         int64_t export_max_rows = 0;
         bool operator==(const Admin &) const = default;
     };
+    struct Metrics {
+        std::string listen;  // HOST:PORT of /metrics, /healthz, /readyz; empty: off
+        bool operator==(const Metrics &) const = default;
+    };
 
     Log log;
     Plugins plugins;
@@ -133,6 +137,7 @@ struct Config {
     Slack slack;
     Policy policy;
     Admin admin;
+    Metrics metrics;
 
     // Where the values came from: the file (empty for the built-in defaults)
     // and the 1-based line of every key the file sets, by key path

@@ -45,6 +45,10 @@ std::string check_address_list(std::string_view value, std::string_view shown) {
     return {};
 }
 
+std::string check_optional_listen_address(std::string_view value, std::string_view shown) {
+    return value.empty() ? std::string() : check_listen_address(value, shown);
+}
+
 std::string check_action_list(std::string_view value, std::string_view /*shown*/) {
     std::string error;
     slack::parse_action_list(value, error);
@@ -499,6 +503,13 @@ constexpr ConfigKeySpec kSchema[] = {
      .description = "Most incidents one CSV export writes",
      .min = 1,
      .max = 10000000},
+
+    {.path = "metrics.listen",
+     .field = &member<&Config::metrics, &Config::Metrics::listen>,
+     .default_value = "",
+     .description = "HOST:PORT that serves /metrics (Prometheus text format), /healthz and /readyz, for example "
+                    "127.0.0.1:9464; empty: not served",
+     .check = &check_optional_listen_address},
 };
 
 }  // namespace

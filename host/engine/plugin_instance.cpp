@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "log.hpp"
+#include "engine/engine_metrics.hpp"
 
 namespace dlpd {
 
@@ -152,7 +153,15 @@ PluginInstance::~PluginInstance() {
     });
 }
 
+void count_plugin_error(const LoadedPlugin &plugin, std::string_view what) noexcept {
+    try {
+        plugin_error_metric().with({metrics::bounded_label(plugin.name), metrics::bounded_label(what)}).inc();
+    } catch (...) {
+    }
+}
+
 void report_plugin_exception(const LoadedPlugin &plugin, std::string_view what, const char *detail) noexcept {
+    count_plugin_error(plugin, what);
     try {
         log(LogLevel::error, "plugins",
             "plugin " + plugin.name + " (" + plugin.file.string() + ") threw during " + std::string(what) + ": " +

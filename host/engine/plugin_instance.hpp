@@ -112,6 +112,9 @@ template <class Call>
 int32_t call_plugin(const LoadedPlugin &plugin, std::string_view what, Call &&call) noexcept;
 
 void report_plugin_exception(const LoadedPlugin &plugin, std::string_view what, const char *detail) noexcept;
+// Counts a failed call into a plugin (an exception, or a status that is an
+// error rather than a verdict on the content) in dlpd_plugin_errors_total.
+void count_plugin_error(const LoadedPlugin &plugin, std::string_view what) noexcept;
 
 template <class Call>
 int32_t call_plugin(const LoadedPlugin &plugin, std::string_view what, Call &&call) noexcept {

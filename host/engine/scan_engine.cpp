@@ -8,6 +8,7 @@
 
 #include "engine/fingerprint.hpp"
 #include "engine/rule_meta.hpp"
+#include "engine/engine_metrics.hpp"
 
 namespace dlpd {
 
@@ -177,6 +178,9 @@ public:
                                    ") extracted from this item; the rest is not scanned");
                 budget_reported_ = true;
             }
+            if (status != DLPD_OK && status != DLPD_ERR_ENCRYPTED && status != DLPD_ERR_CORRUPT_INPUT &&
+                status != DLPD_ERR_LIMIT && status != DLPD_ERR_CANCELLED)
+                count_plugin_error(p, "extract");
             if (status != DLPD_OK && !explained)
                 diagnostic(path, p.name, LogLevel::warning, status, "",
                            "extraction stopped with " + status_name(status) + "; what was extracted is scanned");
@@ -227,6 +231,9 @@ private:
     void diagnostic(std::string_view path, const std::string &source, LogLevel level, int32_t status,
                     const std::string &subject, const std::string &message) {
         out_.diagnostics.push_back(Diagnostic{std::string(path), source, level, status, subject, message});
+        // By kind: the reason a part was left unscanned, or "note" for the rest.
+        const std::string reason = unscanned_reason(out_.diagnostics.back());
+        scan_diagnostic_metric().with({reason.empty() ? "note" : reason, metrics::bounded_label(source)}).inc();
     }
 
     void detect(std::string_view text, std::string_view path) {
@@ -249,7 +256,9 @@ private:
                 diagnostic(path, "dlpd", LogLevel::warning, DLPD_ERR_LIMIT, "",
                            "more than max_findings_per_item (" + std::to_string(limits_.max_findings_per_item) +
                                ") findings; the rest were not reported");
-            else if (status != DLPD_OK)
+            if (status != DLPD_OK && status != DLPD_ERR_LIMIT && status != DLPD_ERR_CANCELLED)
+                count_plugin_error(p, "scan");
+            if (!found.limit_reached && status != DLPD_OK)
                 diagnostic(path, p.name, LogLevel::error, status, "",
                            "detector failed with " + status_name(status) + "; this item may be incompletely scanned");
             for (const RawFinding &f : found.findings) confirm(text, path, p.name, f);
@@ -277,6 +286,7 @@ private:
                            : v.role->table->validate(v.instance->raw(), to_dlpd_str(candidate), &verdict);
             });
             if (status != DLPD_OK) {
+                count_plugin_error(p, "validate");
                 diagnostic(path, p.name, LogLevel::warning, status, f.rule,
                            "validator " + v.name + " failed with " + status_name(status) +
                                "; the finding is kept unconfirmed");

@@ -2,7 +2,9 @@
 
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
+#include "metrics/metrics.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace dlpd {
@@ -31,14 +33,48 @@ void RuleSync::load_allowlist() {
     applied_allowlist_ = revision;
 }
 
+namespace {
+
+struct RuleMetrics {
+    metrics::Gauge &revision, &rules, &compiled_at, &compile_seconds;
+    metrics::Counter &refused;
+};
+
+const RuleMetrics &rule_metrics() {
+    auto &r = metrics::registry();
+    static const RuleMetrics m{
+        r.gauge("dlpd_rules_revision", "The store's rule revision whose rules are in force").only(),
+        r.gauge("dlpd_rules_in_force", "Enabled rules in force").only(),
+        r.gauge("dlpd_rules_last_compile_timestamp_seconds",
+                "When the rules in force were compiled, in seconds since the Unix epoch")
+            .only(),
+        r.gauge("dlpd_rules_last_compile_duration_seconds", "Seconds the last compile of the rules in force took")
+            .only(),
+        r.counter("dlpd_rules_refused_total", "Rule revisions refused because they do not compile (previous kept)")
+            .only()};
+    return m;
+}
+
+}  // namespace
+
 std::vector<RuleProblem> RuleSync::load_now() {
     load_allowlist();
     const int64_t revision = store_.rules_revision();
-    auto problems = engine_.set_rules(store_.rules());
+    const auto rules = store_.rules();
+    const auto began = std::chrono::steady_clock::now();
+    auto problems = engine_.set_rules(rules);
     applied_.store(revision);
     if (problems.empty()) {
+        const RuleMetrics &m = rule_metrics();
+        m.compile_seconds.set(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+        m.compiled_at.set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+        m.revision.set(static_cast<double>(revision));
+        const auto enabled = std::count_if(rules.begin(), rules.end(), [](const Rule &r) { return r.enabled; });
+        m.rules.set(static_cast<double>(enabled));
+        in_force_.store(true);
         log(LogLevel::info, "rules", "rule revision " + std::to_string(revision) + " is in force");
     } else {
+        rule_metrics().refused.inc();
         for (const auto &p : problems)
             log(LogLevel::error, "rules",
                 "rule revision " + std::to_string(revision) + " refused, previous rules kept: " + describe(p));

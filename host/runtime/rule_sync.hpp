@@ -40,6 +40,8 @@ public:
 
     // The store revision whose rules the engine holds (or last refused).
     int64_t applied_revision() const { return applied_.load(); }
+    // Whether a stored rule set compiled and is in force (readiness).
+    bool rules_in_force() const { return in_force_.load(); }
 
 private:
     void run();
@@ -48,6 +50,7 @@ private:
     ScanEngine &engine_;
     std::chrono::milliseconds poll_;
     std::atomic<int64_t> applied_{-1};
+    std::atomic<bool> in_force_{false};
     int64_t applied_allowlist_ = -1;  // this object's thread, and load_now() before start()
     void load_allowlist();
     std::mutex mutex_;

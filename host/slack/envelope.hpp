@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -17,6 +18,8 @@ struct Envelope {
     std::string retry_reason;
     Poco::JSON::Object::Ptr payload;  // the event_callback object
     std::string payload_text;         // the same, as received: what is recorded
+    // When the transport read it: the start of the ack and action latencies.
+    std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 };
 
 enum class IntakeResult {

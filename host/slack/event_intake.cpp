@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "log.hpp"
+#include "slack/slack_metrics.hpp"
 #include "store/store.hpp"
 
 namespace dlpd::slack {
@@ -39,15 +40,19 @@ IntakeCounters EventIntake::counters() const {
 }
 
 void EventIntake::accept(Envelope envelope, std::function<void(IntakeResult)> done) {
+    const TransportMetrics &counted = slack_metrics().of(envelope.transport);
+    counted.received.inc();
     {
         std::lock_guard lock(mutex_);
         if (accepting_ && queue_.size() < max_queued_) {
             queue_.push_back({std::move(envelope), std::move(done)});
+            slack_metrics().intake_queue.set(static_cast<double>(queue_.size()));
             wake_.notify_one();
             return;
         }
         ++counters_.failed;
     }
+    counted.not_recorded.inc();
     // Full or stopping: not acknowledged, so Slack delivers it again.
     done(IntakeResult::failed);
 }
@@ -110,6 +115,7 @@ void EventIntake::run() {
                 items.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            slack_metrics().intake_queue.set(static_cast<double>(queue_.size()));
             finishes.swap(finishes_);
         }
         std::vector<std::pair<std::string, std::string>> claims;
@@ -158,9 +164,25 @@ void EventIntake::run() {
             }
         }
         for (size_t i = 0; i < items.size(); ++i) {
+            const Envelope &envelope = items[i].envelope;
             items[i].done(results[i]);
+            const TransportMetrics &counted = slack_metrics().of(envelope.transport);
+            switch (results[i]) {
+            case IntakeResult::recorded: counted.acknowledged.inc(); break;
+            case IntakeResult::duplicate:
+                counted.acknowledged.inc();
+                counted.deduplicated.inc();
+                break;
+            case IntakeResult::ignored:
+                counted.acknowledged.inc();
+                counted.ignored.inc();
+                break;
+            case IntakeResult::failed: counted.not_recorded.inc(); break;
+            }
+            if (should_acknowledge(results[i])) counted.ack_latency.observe(seconds_since(envelope.received));
             const std::string &event_id = claim_of[i] == SIZE_MAX ? std::string() : claims[claim_of[i]].first;
-            if (results[i] == IntakeResult::recorded) processor_.enqueue({event_id, items[i].envelope.payload});
+            if (results[i] == IntakeResult::recorded)
+                processor_.enqueue({event_id, envelope.payload, false, envelope.received});
             if (results[i] == IntakeResult::duplicate)
                 log(LogLevel::debug, kLog,
                     "event " + event_id + " was already recorded (retry " +

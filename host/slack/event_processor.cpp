@@ -13,6 +13,7 @@
 #include "engine/masking.hpp"
 #include "engine/scan_engine.hpp"
 #include "slack/file_fetch.hpp"
+#include "slack/slack_metrics.hpp"
 #include "store/store.hpp"
 
 namespace dlpd::slack {
@@ -44,6 +45,7 @@ void EventProcessor::enqueue(EventJob job) {
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(job));
+        slack_metrics().worker_queue.set(static_cast<double>(queue_.size()));
     }
     wake_.notify_one();
 }
@@ -85,11 +87,14 @@ void EventProcessor::work() {
             job = std::move(queue_.front());
             queue_.pop_front();
             ++busy_;
+            slack_metrics().worker_queue.set(static_cast<double>(queue_.size()));
+            slack_metrics().workers_busy.set(static_cast<double>(busy_));
         }
         process(job);
         {
             std::lock_guard lock(mutex_);
             --busy_;
+            slack_metrics().workers_busy.set(static_cast<double>(busy_));
         }
         wake_.notify_all();
     }
@@ -98,6 +103,7 @@ void EventProcessor::work() {
 void EventProcessor::process(const EventJob &job) {
     bool finished = true;
     bool failed = false;
+    const char *outcome = "skipped";
     try {
         const SlackEvent event = read_slack_event(job.payload, self_);
         if (event.kind == SlackEvent::Kind::ignored) {
@@ -108,7 +114,9 @@ void EventProcessor::process(const EventJob &job) {
             log(LogLevel::debug, kLog,
                 "event " + job.event_id + " ignored: its author is in policy.exempt_users or policy.exempt_bots");
         } else {
-            finished = handle_message(job, event);
+            bool flagged = false;
+            finished = handle_message(job, event, flagged);
+            outcome = flagged ? "flagged" : "clean";
         }
     } catch (const StoreError &e) {
         // The event stays pending; it is done again at the next start.
@@ -128,6 +136,10 @@ void EventProcessor::process(const EventJob &job) {
             log(LogLevel::error, kLog, "event " + job.event_id + ": " + e.what());
         }
     }
+    if (failed)
+        slack_metrics().process_failed.inc();
+    else if (finished)
+        slack_metrics().processed.with({outcome}).inc();
     std::lock_guard lock(mutex_);
     if (finished) ++counters_.processed;
     if (failed) ++counters_.failed;
@@ -205,7 +217,7 @@ std::string incident_list(const std::vector<int64_t> &ids) {
 
 }  // namespace
 
-bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event) {
+bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event, bool &flagged) {
     const SlackMessage &message = event.message;
     // A resumed event continues from its journal: what its earlier attempt
     // decided is not decided again (the rules may have changed since), and
@@ -237,6 +249,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
     if (const JournalStep *recorded = step_of("plan")) {
         plan = read_plan(*recorded);
         from_journal = true;
+        flagged = true;
     } else {
         std::vector<Finding> findings;
         if (!message.text.empty()) findings = engine_.scan_text(message.text, "message").findings;
@@ -311,6 +324,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
                             (fetched.file.name.empty() ? ref.id : fetched.file.name) + "]";
         }
         if (findings.empty()) return true;
+        flagged = true;
 
         // The same secret in text and in blocks is one finding; so is one
         // written twice (with and without dashes): one incident per
@@ -321,6 +335,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             if (seen.insert({f.rule, canonical_match(f.match)}).second) unique.push_back(std::move(f));
 
         for (const auto &f : unique) {
+            slack_metrics().findings.with({f.rule, f.severity}).inc();
             const bool unreadable = is_unscannable(f);
             plan.findings.push_back({f.rule, f.severity, unreadable ? unscannable_mask(f) : mask_secret(f.match),
                                      f.confidence, unreadable});
@@ -383,6 +398,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         // from here on the event is finished from its journal.
         if (auto ids = store_.record_plan(job.event_id, record)) {
             plan.incidents = *ids;
+            slack_metrics().incidents.inc(ids->size());
         } else {
             // An earlier attempt or another replica recorded it first; its
             // plan is followed (a delete it did not mark done is repeated).
@@ -432,6 +448,9 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             continue;
         }
         if (outcome.interrupted) return false;  // stays decided: the next attempt takes it
+        slack_metrics().actions.with({action, result_label(outcome.result)}).inc();
+        if (outcome.ok && job.received != std::chrono::steady_clock::time_point{})
+            slack_metrics().action_latency.with({action}).observe(seconds_since(job.received));
         Poco::JSON::Object detail = json_object();
         if (!outcome.posted_ts.empty()) detail.set("ts", outcome.posted_ts);
         store_.step_done(job.event_id, name, outcome.result, json_text(detail));

@@ -49,6 +49,9 @@ struct EventJob {
     // Taken over after a restart or from another replica: its action
     // journal says what an earlier attempt decided and did.
     bool resumed = false;
+    // When its envelope came in (unset for a resumed event): for the
+    // event-to-action latency.
+    std::chrono::steady_clock::time_point received{};
 };
 
 struct ProcessorCounters {
@@ -86,8 +89,9 @@ public:
 
 private:
     void work();
-    // Returns false when the event must stay pending (interrupted).
-    bool handle_message(const EventJob &job, const SlackEvent &event);
+    // Returns false when the event must stay pending (interrupted); flagged
+    // says whether it had findings.
+    bool handle_message(const EventJob &job, const SlackEvent &event, bool &flagged);
 
     Store &store_;
     const ScanEngine &engine_;

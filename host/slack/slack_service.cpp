@@ -15,6 +15,7 @@
 #include "slack/event_intake.hpp"
 #include "slack/event_processor.hpp"
 #include "slack/http_events.hpp"
+#include "slack/slack_metrics.hpp"
 #include "slack/socket_mode.hpp"
 #include "slack/web_api.hpp"
 #include "store/store.hpp"
@@ -122,6 +123,7 @@ struct SlackService::Parts {
                 Poco::JSON::Parser parser;
                 auto payload = parser.parse(pending.payload).extract<Poco::JSON::Object::Ptr>();
                 processor->enqueue({pending.event_id, payload, true});
+                slack_metrics().resumed.inc();
                 ++resumed;
             } catch (const std::exception &) {
                 log(LogLevel::error, kLog,

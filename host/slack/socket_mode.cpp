@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -25,6 +26,7 @@
 
 #include "log.hpp"
 #include "slack/io_loop.hpp"
+#include "slack/slack_metrics.hpp"
 #include "slack/tls.hpp"
 
 namespace dlpd::slack {
@@ -158,6 +160,12 @@ private:
         for (const auto &slot : slots_)
             if (slot.current && slot.current->live) ++live;
         status_.live_connections = live;
+        const SlackMetrics &m = slack_metrics();
+        const bool stopped = state == "stopped";
+        m.connections_live.set(stopped ? 0 : live);
+        m.connections_opening.set(stopped ? 0 : std::max(0.0, static_cast<double>(sessions_.size()) - live));
+        m.connections_wanted.set(static_cast<double>(slots_.size()));
+        for (const char *s : {"connecting", "connected", "stopped"}) m.socket_state.with({s}).set(state == s ? 1 : 0);
     }
     void refresh_state() {
         if (stopping_) return;
@@ -490,6 +498,7 @@ void SocketModeClient::Impl::on_text(const std::shared_ptr<Session> &session, co
     if (type == "disconnect") {
         const std::string reason = frame->optValue<std::string>("reason", "");
         log(LogLevel::info, kLog, where + "Slack asks to disconnect (" + (reason.empty() ? "no reason" : reason) + ")");
+        slack_metrics().disconnects.with({metrics::bounded_label(reason)}).inc();
         if (reason == "link_disabled") {
             stop_for_good("Socket Mode is turned off for this Slack app (disconnect: link_disabled). dlpd no longer "
                           "receives events: turn Socket Mode on in the app's settings, then restart dlpd");

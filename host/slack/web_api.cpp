@@ -5,6 +5,8 @@
 #include <random>
 #include <sstream>
 
+#include "slack/slack_metrics.hpp"
+
 namespace dlpd::slack {
 
 const char *token_name(Token token) {
@@ -94,13 +96,21 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
                        {"Content-Type", "application/json; charset=utf-8"}};
     request.body = json_body;
 
+    const std::string method_label = metrics::bounded_label(method);
+    // Each HTTP request, with what came of it (a retried call counts each try).
+    auto count = [&](std::string_view outcome, std::chrono::steady_clock::time_point began) {
+        slack_metrics().api_calls.with({method_label, result_label(outcome)}).inc();
+        slack_metrics().api_duration.with({method_label}).observe(seconds_since(began));
+    };
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
         result.attempts = attempt + 1;
         if (!wait_for_method(method)) return stopped(result, method);
         HttpResponse response;
+        const auto began = std::chrono::steady_clock::now();
         try {
             response = http_.send(request);
         } catch (const HttpError &e) {
+            count("transport_error", began);
             result.error = "transport_error";
             result.detail = method + ": " + e.what();
             if (e.kind() == HttpError::Kind::bad_url) return result;
@@ -110,6 +120,7 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
         result.http_status = response.status;
         result.granted_scopes = response.header("x-oauth-scopes");
         if (response.status == 429) {
+            count("ratelimited", began);
             long long seconds = 30;
             try {
                 seconds = std::stoll(response.header("retry-after"));
@@ -125,6 +136,7 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
             continue;
         }
         if (response.status >= 500) {
+            count("http_5xx", began);
             result.error = "http_status";
             result.detail = method + ": HTTP " + std::to_string(response.status);
             if (attempt + 1 < options_.max_attempts && !sleep_for(backoff(attempt))) return stopped(result, method);
@@ -137,6 +149,7 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
             result.json = nullptr;
         }
         if (!result.json) {
+            count("not_json", began);
             result.error = "http_status";
             result.detail = method + ": HTTP " + std::to_string(response.status) + " without a JSON object";
             return result;
@@ -145,6 +158,7 @@ ApiResult WebApi::call(const std::string &method, const std::string &json_body, 
         result.error = result.ok ? "" : result.string_field("error");
         if (!result.ok && result.error.empty()) result.error = "unknown_error";
         result.detail = result.ok ? "" : method + ": " + result.error;
+        count(result.ok ? "ok" : result.error, began);
         return result;
     }
     return result;  // every try used: the last failure

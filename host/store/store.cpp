@@ -265,6 +265,15 @@ int Store::schema_version() {
         return 0;  // no schema_migrations table yet
     }
 }
+void Store::ping() {
+    Session s = impl_->session();
+    try {
+        int one = 0;
+        s << "SELECT 1", into(one), now;
+    } catch (const Poco::Exception &e) {
+        impl_->fail("the database does not answer", e);
+    }
+}
 void Store::audit(const std::string &actor, const std::string &action, const std::string &subject,
                   const std::string &detail) {
     Session s = impl_->session();

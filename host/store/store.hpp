@@ -125,6 +125,9 @@ public:
     // statements that can be re-run).
     std::vector<std::string> migrate();
     int schema_version();
+    // Asks the database a trivial question: throws StoreError (naming the
+    // database, password redacted) when it does not answer. For /readyz.
+    void ping();
 
     // --- rules ---------------------------------------------------------
     std::vector<Rule> rules();

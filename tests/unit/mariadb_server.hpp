@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -34,6 +35,17 @@ public:
     static MariaDbServer &instance() {
         static MariaDbServer server;
         return server;
+    }
+
+    // A server of the caller's own, not shared: for a test that kills it.
+    static std::unique_ptr<MariaDbServer> start_private() { return std::unique_ptr<MariaDbServer>(new MariaDbServer); }
+
+    // The server dies at once (SIGKILL), as a crashed database would.
+    void kill_now() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = 0;
     }
 
     uint16_t port() const { return port_; }

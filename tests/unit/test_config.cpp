@@ -104,7 +104,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 76);
+    CHECK(paths.size() == 77);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});
@@ -201,7 +201,7 @@ database:
     REQUIRE(p.size() == 3);
     CHECK(p[0] ==
           "/etc/dlpd/dlpd.yaml:3: key 'databse': unknown key (did you mean 'database'? known sections: log, "
-          "plugins, engine, rules, database, slack, policy, admin)");
+          "plugins, engine, rules, database, slack, policy, admin, metrics)");
     CHECK(p[1] ==
           "/etc/dlpd/dlpd.yaml:6: key 'database.pool': unknown key (known keys of database: url, pool_size, "
           "connect_timeout_seconds, store_message_text, key_file, message_text_days)");
@@ -240,7 +240,7 @@ rules: [a]
     CHECK(p[7] == "/etc/dlpd/dlpd.yaml:13: key 'rules': must be a mapping of keys (pack, poll_seconds), not a list");
     CHECK(problems_of("- a\n- b\n") ==
           std::vector<std::string>{"/etc/dlpd/dlpd.yaml:1: the configuration must be a mapping of sections (log, "
-                                   "plugins, engine, rules, database, slack, policy, admin), not a list"});
+                                   "plugins, engine, rules, database, slack, policy, admin, metrics), not a list"});
 }
 
 TEST_CASE("a key with no value is a missing value, a duplicate key is refused", "[config]") {
@@ -312,6 +312,17 @@ database:
     CHECK(problems_of("slack:\n  api_url: ftp://x/\n").size() == 1);
     CHECK(problems_of("admin:\n  listen: 127.0.0.1:65536\n").size() == 1);
     CHECK(problems_of("admin:\n  listen: '[::]:443'\nslack:\n  api_url: http://localhost:1/\n").empty());
+}
+
+TEST_CASE("metrics.listen is off by default and, when set, must be HOST:PORT", "[config]") {
+    CHECK(Config{}.metrics.listen.empty());
+    CHECK(parse_config("metrics:\n  listen: 127.0.0.1:9464\n", "x.yaml").metrics.listen == "127.0.0.1:9464");
+    CHECK(problems_of("metrics:\n  listen: ''\n").empty());
+    const auto p = problems_of("metrics:\n  listen: 9464\n");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0] == "/etc/dlpd/dlpd.yaml:2: key 'metrics.listen': '9464' is not HOST:PORT (for example 127.0.0.1:8080)");
+    CHECK_THAT(problems_of("metrics:\n  listen: 127.0.0.1:99999\n")[0],
+               Catch::Contains("key 'metrics.listen': the port of '127.0.0.1:99999' is not a number from 0 to 65535"));
 }
 
 TEST_CASE("policy action lists are checked word by word", "[config]") {
