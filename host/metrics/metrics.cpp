@@ -29,24 +29,12 @@ bool valid_label_name(std::string_view name) {
     return true;
 }
 
-// Label values joined by a byte no caller's value is expected to hold; a
-// value that does hold it still gets a key of its own, as lengths go first.
-template <class Values>
-std::string key_of(const Values &values) {
-    std::string key;
-    for (const auto &v : values) {
-        key += std::to_string(v.size());
-        key += ':';
-        key.append(v.data(), v.size());
-    }
-    return key;
-}
-
 }  // namespace
 
-size_t shard_index() noexcept {
+size_t detail::assign_shard() noexcept {
     static std::atomic<size_t> next{0};
-    thread_local const size_t index = next.fetch_add(1, std::memory_order_relaxed) % kShards;
+    const size_t index = next.fetch_add(1, std::memory_order_relaxed) % kShards;
+    shard_plus_one = index + 1;
     return index;
 }
 
@@ -92,44 +80,36 @@ Series *Family<Series>::make() const {
 }
 
 template <class Series>
-Series &Family<Series>::find_or_add(std::string key, std::vector<std::string> values) {
+template <class Values>
+Series &Family<Series>::find_or_add(const Values &values) {
+    if (values.size() != labels_.size())
+        throw std::logic_error("metric " + name_ + " takes " + std::to_string(labels_.size()) +
+                               " label value(s), not " + std::to_string(values.size()));
     {
+        // The common case, a series that exists: a shared lock, no copy.
         std::shared_lock lock(mutex_);
-        if (auto it = series_.find(key); it != series_.end()) return *it->second.series;
+        if (auto it = series_.find(values); it != series_.end()) return *it->second;
     }
+    std::vector<std::string> key(values.begin(), values.end());
     std::unique_lock lock(mutex_);
-    if (auto it = series_.find(key); it != series_.end()) return *it->second.series;
+    if (auto it = series_.find(key); it != series_.end()) return *it->second;
     if (series_.size() >= kMaxSeries) {
-        values.assign(labels_.size(), "other");
-        key = key_of(values);
-        if (auto it = series_.find(key); it != series_.end()) return *it->second.series;
+        key.assign(labels_.size(), "other");
+        if (auto it = series_.find(key); it != series_.end()) return *it->second;
     }
-    auto &entry = series_[key];
-    entry.values = std::move(values);
-    entry.series.reset(make());
-    return *entry.series;
+    auto &series = series_[std::move(key)];
+    series.reset(make());
+    return *series;
 }
 
 template <class Series>
 Series &Family<Series>::with(std::initializer_list<std::string_view> values) {
-    if (values.size() != labels_.size())
-        throw std::logic_error("metric " + name_ + " takes " + std::to_string(labels_.size()) +
-                               " label value(s), not " + std::to_string(values.size()));
-    std::string key = key_of(values);
-    {
-        // The common case, a series that exists: no copy of the values.
-        std::shared_lock lock(mutex_);
-        if (auto it = series_.find(key); it != series_.end()) return *it->second.series;
-    }
-    return find_or_add(std::move(key), std::vector<std::string>(values.begin(), values.end()));
+    return find_or_add(values);
 }
 
 template <class Series>
 Series &Family<Series>::with(const std::vector<std::string> &values) {
-    if (values.size() != labels_.size())
-        throw std::logic_error("metric " + name_ + " takes " + std::to_string(labels_.size()) +
-                               " label value(s), not " + std::to_string(values.size()));
-    return find_or_add(key_of(values), values);
+    return find_or_add(values);
 }
 
 template class Family<Counter>;

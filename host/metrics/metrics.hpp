@@ -15,6 +15,7 @@
 #ifndef DLPD_HOST_METRICS_METRICS_HPP
 #define DLPD_HOST_METRICS_METRICS_HPP
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -36,8 +37,19 @@ constexpr size_t kShards = 8;
 // distinct values (an unbounded error text) cannot grow memory or a scrape.
 constexpr size_t kMaxSeries = 2000;
 
+namespace detail {
+// The calling thread's shard + 1, 0 until it first counts. Initial-exec: the
+// libraries are linked into the executable, never dlopen'ed, so reading it
+// is one load, not a call.
+inline thread_local size_t shard_plus_one __attribute__((tls_model("initial-exec"))) = 0;
+size_t assign_shard() noexcept;
+}  // namespace detail
+
 // The calling thread's shard, 0 .. kShards-1.
-size_t shard_index() noexcept;
+inline size_t shard_index() noexcept {
+    const size_t s = detail::shard_plus_one;
+    return s != 0 ? s - 1 : detail::assign_shard();
+}
 
 class Counter {
 public:
@@ -106,26 +118,34 @@ public:
     const std::vector<std::string> &label_names() const { return labels_; }
     const std::vector<double> &bounds() const { return bounds_; }
 
-    // Visits every series (label values, series), in label order.
+    // Visits every series (label values, series), in order of label values.
     template <class Visit>
     void each(Visit &&visit) const {
         std::shared_lock lock(mutex_);
-        for (const auto &[key, entry] : series_) visit(entry.values, *entry.series);
+        for (const auto &[values, series] : series_) visit(values, *series);
     }
 
 private:
-    Series &find_or_add(std::string key, std::vector<std::string> values);
+    // Label values compared as they are, so that a lookup by string_views
+    // needs no key built (and no allocation).
+    struct ValuesLess {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A &a, const B &b) const {
+            return std::lexicographical_compare(
+                a.begin(), a.end(), b.begin(), b.end(),
+                [](const auto &x, const auto &y) { return std::string_view(x) < std::string_view(y); });
+        }
+    };
+    template <class Values>
+    Series &find_or_add(const Values &values);
     Series *make() const;
 
-    struct Entry {
-        std::vector<std::string> values;
-        std::unique_ptr<Series> series;
-    };
     std::string name_, help_;
     std::vector<std::string> labels_;
     std::vector<double> bounds_;
     mutable std::shared_mutex mutex_;
-    std::map<std::string, Entry, std::less<>> series_;
+    std::map<std::vector<std::string>, std::unique_ptr<Series>, ValuesLess> series_;
 };
 
 class Registry {

@@ -103,7 +103,7 @@ void EventProcessor::work() {
 void EventProcessor::process(const EventJob &job) {
     bool finished = true;
     bool failed = false;
-    const char *outcome = "skipped";
+    metrics::Counter *outcome = &slack_metrics().processed_skipped;
     try {
         const SlackEvent event = read_slack_event(job.payload, self_);
         if (event.kind == SlackEvent::Kind::ignored) {
@@ -116,7 +116,7 @@ void EventProcessor::process(const EventJob &job) {
         } else {
             bool flagged = false;
             finished = handle_message(job, event, flagged);
-            outcome = flagged ? "flagged" : "clean";
+            outcome = flagged ? &slack_metrics().processed_flagged : &slack_metrics().processed_clean;
         }
     } catch (const StoreError &e) {
         // The event stays pending; it is done again at the next start.
@@ -139,7 +139,7 @@ void EventProcessor::process(const EventJob &job) {
     if (failed)
         slack_metrics().process_failed.inc();
     else if (finished)
-        slack_metrics().processed.with({outcome}).inc();
+        outcome->inc();
     std::lock_guard lock(mutex_);
     if (finished) ++counters_.processed;
     if (failed) ++counters_.failed;

@@ -42,6 +42,10 @@ SlackMetrics make() {
         r.gauge("dlpd_socket_mode_state",
                 "1 for the Socket Mode client's current state (connecting, connected, stopped), else 0", {"state"});
     for (const char *s : {"connecting", "connected", "stopped"}) state.with({s});
+    auto &processed = r.counter("dlpd_events_processed_total",
+                                "Recorded events the workers finished: clean (nothing found), flagged (findings), "
+                                "skipped (not a message dlpd scans, an ignored channel, an exempt author)",
+                                {"outcome"});
     auto &queues = r.gauge("dlpd_queue_depth",
                            "Items waiting, by queue (intake: envelopes to record; workers: events to scan)", {"queue"});
     auto &connections = r.gauge("dlpd_socket_mode_connections",
@@ -49,10 +53,9 @@ SlackMetrics make() {
     return SlackMetrics{
         transport("socket"),
         transport("http"),
-        r.counter("dlpd_events_processed_total",
-                  "Recorded events the workers finished: clean (nothing found), flagged (findings), skipped "
-                  "(not a message dlpd scans, an ignored channel, an exempt author)",
-                  {"outcome"}),
+        processed.with({"clean"}),
+        processed.with({"flagged"}),
+        processed.with({"skipped"}),
         failed().with({"process"}),
         r.counter("dlpd_events_resumed_total",
                   "Events taken over from their action journal after a restart or from a replica that stopped")

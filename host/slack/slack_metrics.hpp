@@ -21,7 +21,7 @@ struct SlackMetrics {
     TransportMetrics socket, http;
     const TransportMetrics &of(std::string_view transport) const { return transport == "http" ? http : socket; }
 
-    metrics::Family<metrics::Counter> &processed;  // outcome: clean | flagged | skipped
+    metrics::Counter &processed_clean, &processed_flagged, &processed_skipped;  // by outcome
     metrics::Counter &process_failed;
     metrics::Counter &resumed;
     metrics::Family<metrics::Counter> &findings;  // rule, severity
