@@ -243,6 +243,13 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         report.deleted_now = (name == "delete" ? false : report.deleted_now) || (outcome.ok && outcome.result == "ok");
     };
     std::map<std::string, ActionOutcome> taken;  // deletes taken before the plan was written
+    // Each action is counted once, when Slack has answered it.
+    auto count_action = [&](const std::string &name, const ActionOutcome &outcome) {
+        const std::string action = name.rfind("delete_file:", 0) == 0 ? "delete_file" : name;
+        slack_metrics().actions.with({action, result_label(outcome.result)}).inc();
+        if (outcome.ok && job.received != std::chrono::steady_clock::time_point{})
+            slack_metrics().action_latency.with({action}).observe(seconds_since(job.received));
+    };
 
     Plan plan;
     bool from_journal = false;
@@ -391,6 +398,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             if (name != "delete" && name.rfind("delete_file:", 0) != 0) continue;
             ActionOutcome outcome = take_delete(name);
             if (outcome.interrupted) return false;  // no plan yet: the next attempt starts over
+            count_action(name, outcome);
             record.taken[name] = outcome.result;
             taken.emplace(name, std::move(outcome));
         }
@@ -448,9 +456,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             continue;
         }
         if (outcome.interrupted) return false;  // stays decided: the next attempt takes it
-        slack_metrics().actions.with({action, result_label(outcome.result)}).inc();
-        if (outcome.ok && job.received != std::chrono::steady_clock::time_point{})
-            slack_metrics().action_latency.with({action}).observe(seconds_since(job.received));
+        count_action(name, outcome);
         Poco::JSON::Object detail = json_object();
         if (!outcome.posted_ts.empty()) detail.set("ts", outcome.posted_ts);
         store_.step_done(job.event_id, name, outcome.result, json_text(detail));
