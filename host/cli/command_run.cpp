@@ -173,13 +173,7 @@ int command_run(const Args &args) {
     try {
         const auto first_admin = create_first_admin(*store);
         admin = start_admin_server(config.admin, admin_services);
-        // In json, one line like every other (the password in a field of its own).
-        if (first_admin && log_format() == LogFormat::json)
-            log(LogLevel::warning, "admin",
-                "first start: created the admin user '" + first_admin->name + "'; sign in at " + admin->url() +
-                    " with the password in this line's password field, shown only this once",
-                {{"user", first_admin->name}, {"password", first_admin->password}, {"url", admin->url()}});
-        else if (first_admin)
+        if (first_admin)
             std::cerr << first_admin_notice(*first_admin, admin->url()) << std::flush;
     } catch (const std::exception &e) {
         log(LogLevel::error, "admin", e.what());

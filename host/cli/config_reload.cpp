@@ -76,8 +76,12 @@ std::vector<std::string> ConfigReload::check_pack(const Config &next, RulePack &
     // Checked as a start checks it, on an engine of its own (the new plugin
     // settings, none of the rules in force), so a daemon never runs on a
     // pack it could not start with.
+    // It only compiles and runs examples: no Hyperscan build in the
+    // background, which its end would wait for (dlpd scan does the same).
+    SetupOptions check = options_;
+    check.command_defaults["regex"]["prefilter"] = {"none"};
     std::vector<std::string> problems;
-    ScanEngine scratch(targets_.registry, plugin_settings_for(next.plugins.settings, options_, targets_.registry),
+    ScanEngine scratch(targets_.registry, plugin_settings_for(next.plugins.settings, check, targets_.registry),
                        engine_limits_from(next));
     for (const auto &p : scratch.startup_problems()) problems.push_back(p);
     auto where = [&](const std::string &rule) {
