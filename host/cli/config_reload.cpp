@@ -75,9 +75,9 @@ std::vector<std::string> ConfigReload::check_pack(const Config &next, RulePack &
     if (!changed) return {};
     // Checked as a start checks it, on an engine of its own (the new plugin
     // settings, none of the rules in force), so a daemon never runs on a
-    // pack it could not start with.
-    // It only compiles and runs examples: no Hyperscan build in the
-    // background, which its end would wait for (dlpd scan does the same).
+    // pack it could not start with. That engine only compiles and runs
+    // examples: no Hyperscan build in the background, which its end would
+    // wait for (dlpd scan does the same).
     SetupOptions check = options_;
     check.command_defaults["regex"]["prefilter"] = {"none"};
     std::vector<std::string> problems;
@@ -146,11 +146,11 @@ bool ConfigReload::reload() {
         try {
             seed_rules_if_empty(targets_.store, pack.rules, origin);
             seed_allowlist_once(targets_.store, pack.allowlist, origin);
+            pack_signature_ = signature(pack);
         } catch (const StoreError &e) {
             log(LogLevel::error, kLog,
                 std::string("the rule pack's allowlist values wait for the next reload: ") + e.what());
         }
-        pack_signature_ = signature(pack);
     }
     // The store's rules and allowlist are checked now rather than at the
     // next poll.

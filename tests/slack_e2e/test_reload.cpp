@@ -237,7 +237,7 @@ TEST_CASE("SIGHUP re-reads the rule pack: a value added to its allowlist is no l
 }
 
 TEST_CASE("log.format json: every line of a real dlpd run is one JSON object with time, level, component and "
-          "message, and holds no token or secret",
+          "message, holds no token or secret, and turns to text on SIGHUP",
           "[slack][e2e][process][secrecy][reload]") {
     Rig rig;
     // A card and a Slack token: what the secrecy checks look for.
@@ -258,10 +258,21 @@ TEST_CASE("log.format json: every line of a real dlpd run is one JSON object wit
     rig.slack.send_garbage(GarbageKind::malformed_json);
     REQUIRE(rig.slack.wait_for([&] { return rig.slack.deleted_messages().size() == 2; }, std::chrono::seconds(30)));
     REQUIRE(rig.reload());  // a reload's lines too
+    // The format changes live: from the reload's last line on, text.
+    text.replace(text.find("  format: json"), 14, "  format: text");
+    rig.write_config(text);
+    REQUIRE(rig.reload());
     const int status = rig.daemon->stop(SIGTERM);
-    const std::string log = rig.log();
-    INFO(log);
+    const std::string whole = rig.log();
+    INFO(whole);
     CHECK(WIFEXITED(status));
+    const size_t switched = whole.find("\ndlpd: ");
+    REQUIRE(switched != std::string::npos);
+    const std::string log = whole.substr(0, switched + 1), after = whole.substr(switched + 1);
+    CHECK(after.find("dlpd: info: reload: configuration reloaded from " + rig.config.string() +
+                     ": applied log.format\n") != std::string::npos);
+    CHECK(after.find("dlpd: info: run: stopping on SIGTERM\n") != std::string::npos);
+    rig.check_no_secret(after);
 
     const std::regex time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
     const std::set<std::string> levels = {"debug", "info", "warning", "error"};
