@@ -50,9 +50,12 @@ void append_json_string(std::string &out, std::string_view text) {
         text.remove_prefix(n);
         if (n > 1) {
             // U+2028 and U+2029 are valid JSON but end a line in JavaScript.
-            if (seq == "\xE2\x80\xA8") out += "\\u2028";
-            else if (seq == "\xE2\x80\xA9") out += "\\u2029";
-            else out += seq;
+            if (seq == "\xE2\x80\xA8")
+                out += "\\u2028";
+            else if (seq == "\xE2\x80\xA9")
+                out += "\\u2029";
+            else
+                out += seq;
             continue;
         }
         const char c = seq[0];

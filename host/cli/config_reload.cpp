@@ -14,10 +14,12 @@ namespace {
 constexpr const char *kLog = "reload";
 
 // The keys a reload applies (a prefix ending in '.' covers a section).
-constexpr std::string_view kLive[] = {"log.level", "log.format", "policy.", "plugins.settings", "engine.",
-                                      "rules.pack"};
+constexpr std::string_view kLive[] = {"log.level",        "log.format", "policy.",
+                                      "plugins.settings", "engine.",    "rules.pack"};
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
 
 std::string signature(const RulePack &pack) {
     std::string out = write_rule_pack(pack.rules);
@@ -41,13 +43,17 @@ std::string joined(const std::vector<std::string> &items) {
 
 ConfigReload::ConfigReload(std::filesystem::path file, const SetupOptions &options, bool database_given,
                            Config in_force, const EngineSetup &setup, ReloadTargets targets)
-    : file_(std::move(file)), options_(options), database_given_(database_given), in_force_(std::move(in_force)),
-      pack_signature_(signature(RulePack{setup.rules, setup.allowlist_values})), targets_(targets) {
+    : file_(std::move(file)),
+      options_(options),
+      database_given_(database_given),
+      in_force_(std::move(in_force)),
+      pack_signature_(signature(RulePack{setup.rules, setup.allowlist_values})),
+      targets_(targets) {
     options_.config = nullptr;  // each reload names its own
 }
 
 std::filesystem::path ConfigReload::pack_file(const Config &config) const {
-    return options_.patterns             ? *options_.patterns
+    return options_.patterns            ? *options_.patterns
            : !config.rules.pack.empty() ? config.rules.pack
                                         : default_patterns_file();
 }
@@ -135,8 +141,8 @@ bool ConfigReload::reload() {
     if (settings != old_settings || !(next.engine == in_force_.engine)) {
         std::vector<std::string> problems;
         for (const auto &p : targets_.engine.reconfigure(settings, engine_limits_from(next)))
-            problems.push_back(next.where("plugins.settings") + ": the rules in force with the new plugin settings: " +
-                               describe(p));
+            problems.push_back(next.where("plugins.settings") +
+                               ": the rules in force with the new plugin settings: " + describe(p));
         if (!problems.empty()) return refuse(problems);
     }
 

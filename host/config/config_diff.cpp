@@ -24,8 +24,8 @@ std::vector<std::string> changed_keys(const Config &before, const Config &after)
                     names.erase(std::unique(names.begin(), names.end()), names.end());
                     for (const auto &name : names) {
                         const auto x = get(a).find(name), y = get(b).find(name);
-                        const bool same = (x == get(a).end()) == (y == get(b).end()) &&
-                                          (x == get(a).end() || x->second == y->second);
+                        const bool same =
+                            (x == get(a).end()) == (y == get(b).end()) && (x == get(a).end() || x->second == y->second);
                         if (!same) changed.push_back(std::string(spec.path) + "." + name);
                     }
                 } else if (!(get(a) == get(b))) {

@@ -42,8 +42,9 @@ struct Rig {
     // dlpd.yaml with these policy actions, and whatever else `extra` adds to
     // the end (a section of its own).
     std::string config_text(const std::string &actions, const std::string &database, const std::string &extra = {}) {
-        return "log:\n  level: debug\nplugins:\n  dirs: [" + kPluginDir.string() + "]\nrules:\n  pack: " +
-               pack.string() + "\ndatabase:\n  url: sqlite:" + (dir.path() / database).string() +
+        return "log:\n  level: debug\nplugins:\n  dirs: [" + kPluginDir.string() +
+               "]\nrules:\n  pack: " + pack.string() +
+               "\ndatabase:\n  url: sqlite:" + (dir.path() / database).string() +
                "\n  key_file: " + (dir.path() / "dlpd.key").string() + "\nslack:\n  api_url: " + slack.api_url() +
                "\n  app_token: ${SLACK_APP_TOKEN}\n  bot_token: ${SLACK_BOT_TOKEN}\n  user_token: ${SLACK_USER_TOKEN}"
                "\n  workers: 1\n  reconnect_max_seconds: 2\npolicy:\n  actions: " +
@@ -103,7 +104,9 @@ struct Rig {
     // The line of the file that holds `text`, 1-based.
     static int line_of(const std::string &file_text, const std::string &text) {
         const size_t at = file_text.find(text);
-        return at == std::string::npos ? 0 : 1 + static_cast<int>(std::count(file_text.begin(), file_text.begin() + at, '\n'));
+        return at == std::string::npos
+                   ? 0
+                   : 1 + static_cast<int>(std::count(file_text.begin(), file_text.begin() + at, '\n'));
     }
     void check_no_secret(const std::string &text) const {
         for (const auto &secret : {slack.options().app_token, slack.options().bot_token, slack.options().user_token,
@@ -120,9 +123,10 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("SIGHUP: the next message is handled under the new policy, on the same Socket Mode connection; a file "
-          "that does not load changes nothing; a key that needs a restart is named",
-          "[slack][e2e][process][reload]") {
+TEST_CASE(
+    "SIGHUP: the next message is handled under the new policy, on the same Socket Mode connection; a file "
+    "that does not load changes nothing; a key that needs a restart is named",
+    "[slack][e2e][process][reload]") {
     Rig rig;
     rig.write_config(rig.config_text("delete,notify", "dlpd.db"));
     REQUIRE(rig.start());
@@ -162,10 +166,10 @@ TEST_CASE("SIGHUP: the next message is handled under the new policy, on the same
     rig.write_config(broken);
     REQUIRE(rig.reload());
     const std::string refused = rig.log();
-    CHECK(std::regex_search(refused, std::regex("reload refused, the configuration in force is unchanged: " +
-                                                std::regex_replace(rig.config.string(), std::regex(R"([.^$|()\[\]{}*+?\\])"),
-                                                                   R"(\$&)") +
-                                                ":[0-9]+:[0-9]+: invalid YAML near key 'policy\\.actions'")));
+    CHECK(std::regex_search(
+        refused, std::regex("reload refused, the configuration in force is unchanged: " +
+                            std::regex_replace(rig.config.string(), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                            ":[0-9]+:[0-9]+: invalid YAML near key 'policy\\.actions'")));
     rig.slack.push_message_event("C0GENERAL1", "U0CAROL001", "card " + kCard, "1700000100.000300");
     REQUIRE(rig.slack.wait_for([&] { return rig.posts("C0ALERTS01") == 2; }, std::chrono::seconds(30)));
     CHECK_FALSE(rig.deleted("1700000100.000300"));
@@ -178,10 +182,10 @@ TEST_CASE("SIGHUP: the next message is handled under the new policy, on the same
     rig.write_config(with_connections);
     REQUIRE(rig.reload());
     CHECK(rig.log_count("database.url changed (" + rig.config.string() + ":" +
-                        std::to_string(Rig::line_of(with_connections, "  url: sqlite:")) +
-                        "): restart to apply") == 1);
+                        std::to_string(Rig::line_of(with_connections, "  url: sqlite:")) + "): restart to apply") == 1);
     CHECK(rig.log_count("slack.connections changed (" + rig.config.string() + ":" +
-                        std::to_string(Rig::line_of(with_connections, "  connections: 2")) + "): restart to apply") == 1);
+                        std::to_string(Rig::line_of(with_connections, "  connections: 2")) + "): restart to apply") ==
+          1);
     rig.slack.push_message_event("C0GENERAL1", "U0DAVE0001", "card " + kCard, "1700000100.000400");
     REQUIRE(rig.slack.wait_for([&] { return rig.posts("C0ALERTS01") == 3; }, std::chrono::seconds(30)));
     CHECK(rig.slack.total_connections() == connections);
@@ -198,9 +202,10 @@ TEST_CASE("SIGHUP: the next message is handled under the new policy, on the same
     rig.check_no_secret(log);
 }
 
-TEST_CASE("SIGHUP re-reads the rule pack: a value added to its allowlist is no longer acted on, and a pack that does "
-          "not compile is refused with its file and rule",
-          "[slack][e2e][process][reload]") {
+TEST_CASE(
+    "SIGHUP re-reads the rule pack: a value added to its allowlist is no longer acted on, and a pack that does "
+    "not compile is refused with its file and rule",
+    "[slack][e2e][process][reload]") {
     Rig rig;
     rig.write_config(rig.config_text("delete,notify", "dlpd.db"));
     REQUIRE(rig.start());
@@ -236,9 +241,10 @@ TEST_CASE("SIGHUP re-reads the rule pack: a value added to its allowlist is no l
     rig.check_no_secret(rig.log());
 }
 
-TEST_CASE("log.format json: every line of a real dlpd run is one JSON object with time, level, component and "
-          "message, holds no token or secret, and turns to text on SIGHUP",
-          "[slack][e2e][process][secrecy][reload]") {
+TEST_CASE(
+    "log.format json: every line of a real dlpd run is one JSON object with time, level, component and "
+    "message, holds no token or secret, and turns to text on SIGHUP",
+    "[slack][e2e][process][secrecy][reload]") {
     Rig rig;
     // A card and a Slack token: what the secrecy checks look for.
     rig.pack = rig.dir.write("pack.yaml", "rules:\n" + kRule + R"(  - name: reload_test_slack_token
