@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "admin/password_hash.hpp"
+#include "log.hpp"
 
 namespace dlpd {
 
@@ -62,6 +63,11 @@ std::optional<FirstAdmin> create_first_admin(Store &store) {
 }
 
 std::string first_admin_notice(const FirstAdmin &admin, const std::string &admin_url) {
+    if (log_format() == LogFormat::json)
+        return json_log_line(std::chrono::system_clock::now(), LogLevel::warning, "admin",
+                             "first start: created the admin user '" + admin.name + "'; sign in at " + admin_url +
+                                 " with the password in this line's password field, shown only this once",
+                             {{"user", admin.name}, {"password", admin.password}, {"url", admin_url}});
     const std::string rule(72, '=');
     return "dlpd: " + rule + "\n" +
            "dlpd: first start: created the admin user '" + admin.name + "' with the password\n" +

@@ -30,7 +30,8 @@ struct FirstAdmin {
 std::optional<FirstAdmin> create_first_admin(Store &store);
 
 // The lines that show a first admin's password once, on standard error,
-// with where to sign in.
+// with where to sign in. With log.format json, one json log line like every
+// other, the password in its field of its own.
 std::string first_admin_notice(const FirstAdmin &admin, const std::string &admin_url);
 
 }  // namespace dlpd

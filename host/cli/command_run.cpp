@@ -3,15 +3,18 @@
 // the rule pack, keeps the engine's rules equal to the store's, and runs
 // until SIGINT/SIGTERM, with the Slack connection (host/slack). On a signal
 // it stops taking events, lets those in flight finish within
-// slack.shutdown_seconds, and exits 0.
+// slack.shutdown_seconds, and exits 0. SIGHUP reloads the configuration
+// file (cli/config_reload.hpp).
 #include <csignal>
 #include <ctime>
+#include <functional>
 #include <iostream>
 #include <thread>
 
 #include "admin/accounts.hpp"
 #include "admin/admin_server.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_reload.hpp"
 #include "cli/metrics_endpoint.hpp"
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
@@ -25,18 +28,21 @@ namespace dlpd {
 namespace {
 
 // Waits for SIGINT/SIGTERM on its own thread (the signals are blocked in
-// every other thread), so that any phase of start-up can be interrupted.
+// every other thread), so that any phase of start-up can be interrupted;
+// SIGHUP is counted, for wait() to reload.
 class StopSignal {
 public:
     StopSignal() {
         sigemptyset(&set_);
         sigaddset(&set_, SIGINT);
         sigaddset(&set_, SIGTERM);
+        sigaddset(&set_, SIGHUP);
         pthread_sigmask(SIG_BLOCK, &set_, nullptr);
         thread_ = std::thread([this] {
             const timespec tick{0, 200 * 1000 * 1000};
             while (!done_.load()) {
                 const int sig = sigtimedwait(&set_, nullptr, &tick);
+                if (sig == SIGHUP) ++hangups_;
                 if (sig == SIGINT || sig == SIGTERM) {
                     signal_ = sig;
                     stop_.store(true);
@@ -50,8 +56,18 @@ public:
         thread_.join();
     }
     const std::atomic<bool> &flag() const { return stop_; }
-    void wait() const {
-        while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Until SIGINT/SIGTERM; runs on_hangup on this thread after each SIGHUP
+    // (several that came during one run are one more).
+    void wait(const std::function<void()> &on_hangup) const {
+        int seen = 0;
+        while (!stop_.load()) {
+            if (const int n = hangups_.load(); n != seen) {
+                seen = n;
+                on_hangup();
+                continue;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
     }
     const char *name() const { return signal_ == SIGTERM ? "SIGTERM" : "SIGINT"; }
 
@@ -60,6 +76,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> done_{false};
     std::atomic<int> signal_{0};
+    std::atomic<int> hangups_{0};
     std::thread thread_;
 };
 
@@ -157,7 +174,8 @@ int command_run(const Args &args) {
     try {
         const auto first_admin = create_first_admin(*store);
         admin = start_admin_server(config.admin, admin_services);
-        if (first_admin) std::cerr << first_admin_notice(*first_admin, admin->url()) << std::flush;
+        if (first_admin)
+            std::cerr << first_admin_notice(*first_admin, admin->url()) << std::flush;
     } catch (const std::exception &e) {
         log(LogLevel::error, "admin", e.what());
         return kExitError;
@@ -171,7 +189,13 @@ int command_run(const Args &args) {
         return kExitError;
     }
     slack.start(stop.flag());
-    stop.wait();
+    if (!config_file) {
+        stop.wait([] { log(LogLevel::warning, "reload", "SIGHUP: there is no configuration file to read (--config)"); });
+    } else {
+        ConfigReload reload(*config_file, options, database_url.has_value(), config, *setup,
+                            {setup->registry, *setup->engine, *store, *sync, slack});
+        stop.wait([&] { reload.reload(); });
+    }
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
     if (metrics) metrics->stop();
     admin->stop();

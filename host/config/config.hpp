@@ -30,6 +30,7 @@ class PluginRegistry;
 struct Config {
     struct Log {
         LogLevel level{};
+        std::string format;           // text | json (one object per line)
         int64_t summary_seconds = 0;  // repeated refusals: one summary line per source per interval
         bool operator==(const Log &) const = default;
     };
@@ -223,6 +224,11 @@ Config parse_config(const std::string &yaml_text, const std::filesystem::path &f
 // file; load_config and parse_config do it themselves, a command without a
 // file calls it on the defaults. Throws ConfigError naming the variable.
 void apply_environment_fallbacks(Config &config);
+
+// The keys whose values differ between two configurations, in schema order
+// ("policy.actions"; plugins.settings by plugin, "plugins.settings.regex").
+// Where the values came from (file, lines) is not compared.
+std::vector<std::string> changed_keys(const Config &before, const Config &after);
 
 // Checks plugins.settings against the schema each loaded plugin declares:
 // unknown plugin, unknown key, wrong type, value out of range. Each problem

@@ -62,6 +62,12 @@ constexpr ConfigKeySpec kSchema[] = {
      .field = &member<&Config::log, &Config::Log::level>,
      .default_value = "info",
      .description = "Least severe log level written to standard error: debug, info, warning or error"},
+    {.path = "log.format",
+     .field = &member<&Config::log, &Config::Log::format>,
+     .default_value = "text",
+     .description = "How standard error's lines are written: text (dlpd: LEVEL: COMPONENT: MESSAGE) or json (one "
+                    "object per line: time, level, component, message and the line's fields)",
+     .choices = "text|json"},
     {.path = "log.summary_seconds",
      .field = &member<&Config::log, &Config::Log::summary_seconds>,
      .default_value = "60",

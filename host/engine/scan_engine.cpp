@@ -15,6 +15,10 @@ namespace dlpd {
 // The rules in force and the plugin instances to use. Immutable once
 // published; scans hold a reference for their whole duration.
 struct ScanEngine::Snapshot {
+    EngineLimits limits;
+    // The instances the pointers below point into: held by every scan on
+    // this snapshot, so a reconfigure() never destroys one under a scan.
+    std::shared_ptr<const Instances> instances;
     std::unordered_map<std::string, RuleMeta> rules;
     std::vector<const PluginInstance *> detectors;
     std::vector<const PluginInstance *> extractors;
@@ -390,23 +394,10 @@ public:
 
 ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, PluginSettings> settings,
                        EngineLimits limits)
-    : registry_(registry), limits_(limits) {
-    auto snap = std::make_shared<Snapshot>();
-    for (const auto &plugin : registry.loaded()) {
-        PluginSettings s;
-        if (auto it = settings.find(plugin->name); it != settings.end()) s = it->second;
-        std::string error;
-        auto instance = PluginInstance::create(*plugin, s, error);
-        if (!instance) {
-            startup_problems_.push_back(error);
-            log(LogLevel::error, "engine", error);
-            continue;
-        }
-        if (plugin->detector != nullptr) snap->detectors.push_back(instance.get());
-        if (plugin->extractor != nullptr) snap->extractors.push_back(instance.get());
-        for (const auto &role : plugin->validators) snap->validators[role.name] = {instance.get(), &role};
-        instances_.push_back(std::move(instance));
-    }
+    : registry_(registry) {
+    auto snap = instantiate(settings, startup_problems_);
+    snap->limits = limits;
+    for (const auto &e : startup_problems_) log(LogLevel::error, "engine", e);
     for (const auto &name : settings) {
         if (registry.find_by_name(name.first) == nullptr) {
             std::string msg = "settings are given for plugin '" + name.first + "', which is not loaded";
@@ -415,6 +406,28 @@ ScanEngine::ScanEngine(const PluginRegistry &registry, std::map<std::string, Plu
         }
     }
     snapshot_.store(std::move(snap));
+}
+
+std::shared_ptr<ScanEngine::Snapshot> ScanEngine::instantiate(const std::map<std::string, PluginSettings> &settings,
+                                                              std::vector<std::string> &errors) const {
+    auto snap = std::make_shared<Snapshot>();
+    auto instances = std::make_shared<Instances>();
+    for (const auto &plugin : registry_.loaded()) {
+        PluginSettings s;
+        if (auto it = settings.find(plugin->name); it != settings.end()) s = it->second;
+        std::string error;
+        auto instance = PluginInstance::create(*plugin, s, error);
+        if (!instance) {
+            errors.push_back(error);
+            continue;
+        }
+        if (plugin->detector != nullptr) snap->detectors.push_back(instance.get());
+        if (plugin->extractor != nullptr) snap->extractors.push_back(instance.get());
+        for (const auto &role : plugin->validators) snap->validators[role.name] = {instance.get(), &role};
+        instances->push_back(std::move(instance));
+    }
+    snap->instances = std::move(instances);
+    return snap;
 }
 
 ScanEngine::~ScanEngine() = default;
@@ -440,26 +453,32 @@ std::vector<RuleProblem> ScanEngine::check_rule(const Rule &rule) const {
     return problems;
 }
 
-std::vector<RuleProblem> ScanEngine::set_rules(const std::vector<Rule> &rules) {
-    std::lock_guard lock(set_rules_mutex_);
-    auto old_snap = snapshot_.load();
-    auto next = std::make_shared<Snapshot>(*old_snap);
-    next->rules.clear();
-    std::vector<RuleProblem> problems;
-    std::map<const PluginInstance *, std::vector<const Rule *>> by_detector;
-    for (const PluginInstance *d : old_snap->detectors) by_detector[d];
+ScanEngine::RulesByDetector ScanEngine::resolve_rules(Snapshot &next, const std::vector<Rule> &rules,
+                                                      std::vector<RuleProblem> &problems) {
+    next.rules.clear();
+    RulesByDetector by_detector;
+    for (const PluginInstance *d : next.detectors) by_detector[d];
     for (const Rule &rule : rules) {
         if (!rule.enabled) continue;
         const PluginInstance *detector = nullptr;
-        for (const PluginInstance *d : old_snap->detectors)
+        for (const PluginInstance *d : next.detectors)
             if (d->plugin().name == rule.detector) detector = d;
         if (detector == nullptr) {
             problems.push_back({rule.name, "detector '" + rule.detector + "' is not loaded", -1});
             continue;
         }
-        next->rules[rule.name] = resolve_rule(old_snap->validators, rule, problems);
-        by_detector[detector].push_back(&rule);
+        next.rules[rule.name] = resolve_rule(next.validators, rule, problems);
+        by_detector[detector].emplace_back(rule.name, rule.regex);
     }
+    return by_detector;
+}
+
+std::vector<RuleProblem> ScanEngine::set_rules(const std::vector<Rule> &rules) {
+    std::lock_guard lock(set_rules_mutex_);
+    auto old_snap = snapshot_.load();
+    auto next = std::make_shared<Snapshot>(*old_snap);
+    std::vector<RuleProblem> problems;
+    auto by_detector = resolve_rules(*next, rules, problems);
     if (!problems.empty()) return problems;
 
     // Publish the union of old and new rule metadata first, so a scan on the
@@ -468,48 +487,64 @@ std::vector<RuleProblem> ScanEngine::set_rules(const std::vector<Rule> &rules) {
     for (const auto &kv : old_snap->rules) bridge->rules.emplace(kv.first, kv.second);
     snapshot_.store(bridge);
 
-    auto push = [&](const PluginInstance *detector, const std::vector<std::pair<std::string, std::string>> &list,
-                    std::vector<RuleProblem> *report) {
-        std::vector<dlpd_rule> storage;
-        storage.reserve(list.size());
-        for (const auto &[name, pattern] : list)
-            storage.push_back(dlpd_rule{sizeof(dlpd_rule), 0, to_dlpd_str(name), to_dlpd_str(pattern)});
-        std::vector<const dlpd_rule *> pointers;
-        for (const auto &r : storage) pointers.push_back(&r);
-        DiagnosticCollector diags;
-        const LoadedPlugin &p = detector->plugin();
-        int32_t status = call_plugin(p, "set_rules", [&] {
-            return p.detector->set_rules(detector->raw(), pointers.data(), pointers.size(), diags.table());
-        });
-        if (report != nullptr) {
-            for (const auto &m : diags.messages) report->push_back({m.subject, m.message, m.position});
-            if (status != DLPD_OK && diags.messages.empty())
-                report->push_back({"", "detector " + p.name + " refused the rules with " + status_name(status), -1});
-        }
-        return status == DLPD_OK;
-    };
-
     std::vector<const PluginInstance *> done;
     for (const auto &[detector, list] : by_detector) {
-        std::vector<std::pair<std::string, std::string>> sources;
-        for (const Rule *r : list) sources.emplace_back(r->name, r->regex);
-        if (!push(detector, sources, &problems)) break;
+        if (!push_rules(detector, list, &problems)) break;
         done.push_back(detector);
     }
     if (!problems.empty()) {
         // All or nothing: give the detectors that took the new rules their
         // previous ones back.
         for (const PluginInstance *d : done)
-            if (!push(d, installed_[d], nullptr))
+            if (!push_rules(d, installed_[d], nullptr))
                 log(LogLevel::error, "engine", "detector " + d->plugin().name + " refused its previous rules back");
         snapshot_.store(old_snap);
         return problems;
     }
-    for (const auto &[detector, list] : by_detector) {
-        auto &kept = installed_[detector];
-        kept.clear();
-        for (const Rule *r : list) kept.emplace_back(r->name, r->regex);
+    installed_ = std::move(by_detector);
+    rules_ = rules;
+    snapshot_.store(std::move(next));
+    return problems;
+}
+
+bool ScanEngine::push_rules(const PluginInstance *detector,
+                            const std::vector<std::pair<std::string, std::string>> &list,
+                            std::vector<RuleProblem> *report) {
+    std::vector<dlpd_rule> storage;
+    storage.reserve(list.size());
+    for (const auto &[name, pattern] : list)
+        storage.push_back(dlpd_rule{sizeof(dlpd_rule), 0, to_dlpd_str(name), to_dlpd_str(pattern)});
+    std::vector<const dlpd_rule *> pointers;
+    for (const auto &r : storage) pointers.push_back(&r);
+    DiagnosticCollector diags;
+    const LoadedPlugin &p = detector->plugin();
+    int32_t status = call_plugin(p, "set_rules", [&] {
+        return p.detector->set_rules(detector->raw(), pointers.data(), pointers.size(), diags.table());
+    });
+    if (report != nullptr) {
+        for (const auto &m : diags.messages) report->push_back({m.subject, m.message, m.position});
+        if (status != DLPD_OK && diags.messages.empty())
+            report->push_back({"", "detector " + p.name + " refused the rules with " + status_name(status), -1});
     }
+    return status == DLPD_OK;
+}
+
+std::vector<RuleProblem> ScanEngine::reconfigure(std::map<std::string, PluginSettings> settings, EngineLimits limits) {
+    std::lock_guard lock(set_rules_mutex_);
+    std::vector<std::string> errors;
+    auto next = instantiate(settings, errors);
+    std::vector<RuleProblem> problems;
+    for (auto &e : errors) problems.push_back({"", std::move(e), -1});
+    if (!problems.empty()) return problems;
+    next->limits = limits;
+    // The rules in force, on the new instances. Nothing is published until
+    // every detector took them: the old snapshot stays whole on the old
+    // instances until the swap, so no bridge is needed.
+    auto by_detector = resolve_rules(*next, rules_, problems);
+    if (!problems.empty()) return problems;
+    for (const auto &[detector, list] : by_detector)
+        if (!push_rules(detector, list, &problems)) return problems;
+    installed_ = std::move(by_detector);
     snapshot_.store(std::move(next));
     return problems;
 }
@@ -543,9 +578,10 @@ ScanResult ScanEngine::scan(std::string_view data, std::string_view name) const 
     ScanResult result;
     auto snap = snapshot_.load();
     auto allowlist = allowlist_.load();
+    const EngineLimits &limits = snap->limits;
     const uint64_t deadline =
-        limits_.max_item_seconds == 0 ? 0 : now_ns() + uint64_t{limits_.max_item_seconds} * 1000000000u;
-    Pipeline pipeline(*snap, limits_, result, deadline, allowlist.get());
+        limits.max_item_seconds == 0 ? 0 : now_ns() + uint64_t{limits.max_item_seconds} * 1000000000u;
+    Pipeline pipeline(*snap, limits, result, deadline, allowlist.get());
     pipeline.item(data, name, 0);
     return result;
 }
@@ -558,32 +594,10 @@ ScanResult ScanEngine::scan_text_with(std::string_view text, std::string_view na
     ScanResult result;
     auto snap = snapshot_.load();
     auto allowlist = use_allowlist ? allowlist_.load() : nullptr;
-    Pipeline pipeline(*snap, limits_, result, 0, allowlist.get());
+    Pipeline pipeline(*snap, snap->limits, result, 0, allowlist.get());
     pipeline.resolve_overlaps_ = use_allowlist;
     pipeline.text(text, name);
     return result;
-}
-
-std::string unscanned_reason(const Diagnostic &d) {
-    switch (d.status) {
-        case DLPD_ERR_ENCRYPTED: return "encrypted";
-        case DLPD_ERR_CORRUPT_INPUT: return "corrupt";
-        case DLPD_ERR_LIMIT: return "limit";
-        case DLPD_ERR_UNSUPPORTED: return d.level >= LogLevel::warning ? "unsupported" : "";
-        case DLPD_OK:
-        case DLPD_ERR_CANCELLED: return "";
-        default: return d.level >= LogLevel::error ? "failed" : "";
-    }
-}
-
-std::vector<UnscannedPart> unscanned_parts(const ScanResult &result) {
-    std::vector<UnscannedPart> parts;
-    for (const auto &d : result.diagnostics) {
-        std::string reason = unscanned_reason(d);
-        if (reason.empty()) continue;
-        parts.push_back({d.path, d.subject, std::move(reason), d.message});
-    }
-    return parts;
 }
 
 }  // namespace dlpd

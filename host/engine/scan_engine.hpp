@@ -114,6 +114,13 @@ public:
     // problem; when there is any, nothing changed.
     std::vector<RuleProblem> set_rules(const std::vector<Rule> &rules);
 
+    // Replaces every plugin instance by one created with `settings` (by
+    // plugin name), and the limits, and installs the rules in force on the
+    // new instances: a reloaded configuration (SIGHUP). Scans that began
+    // before finish on the old instances, which go when the last of them
+    // ends. Returns every problem; when there is any, nothing changed.
+    std::vector<RuleProblem> reconfigure(std::map<std::string, PluginSettings> settings, EngineLimits limits);
+
     // Runs every installed rule's examples: each `match` example must give a
     // finding of that rule (after validators), each `no_match` none.
     std::vector<RuleProblem> check_examples(const std::vector<Rule> &rules) const;
@@ -141,16 +148,31 @@ public:
 private:
     ScanResult scan_text_with(std::string_view text, std::string_view name, bool use_allowlist) const;
     class Pipeline;
+    using Instances = std::vector<std::unique_ptr<PluginInstance>>;
+    // A snapshot of new instances of every loaded plugin (no rules yet); each
+    // one that cannot be created is a message in `errors`.
+    std::shared_ptr<Snapshot> instantiate(const std::map<std::string, PluginSettings> &settings,
+                                          std::vector<std::string> &errors) const;
+    // Each detector's rules (name, pattern).
+    using RulesByDetector = std::map<const PluginInstance *, std::vector<std::pair<std::string, std::string>>>;
+    // Fills next.rules from the enabled rules, resolved against next's
+    // detectors and validators, and says which detector takes which rule.
+    static RulesByDetector resolve_rules(Snapshot &next, const std::vector<Rule> &rules,
+                                         std::vector<RuleProblem> &problems);
+    // Gives a detector the rules (name, pattern); problems go to report when set.
+    static bool push_rules(const PluginInstance *detector,
+                           const std::vector<std::pair<std::string, std::string>> &rules,
+                           std::vector<RuleProblem> *report);
+
     const PluginRegistry &registry_;
-    EngineLimits limits_;
-    std::vector<std::unique_ptr<PluginInstance>> instances_;
     std::vector<std::string> startup_problems_;
     std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
     std::atomic<std::shared_ptr<const ValueAllowlist>> allowlist_;
     // Serialises set_rules() and remembers what each detector holds, so a
     // failed replacement can be rolled back.
     std::mutex set_rules_mutex_;
-    std::map<const PluginInstance *, std::vector<std::pair<std::string, std::string>>> installed_;
+    RulesByDetector installed_;
+    std::vector<Rule> rules_;  // the rule set in force, for reconfigure()
 };
 
 }  // namespace dlpd

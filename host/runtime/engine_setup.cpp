@@ -45,7 +45,30 @@ Config load_command_config(const std::optional<std::filesystem::path> &file) {
     }
     Config config = load_config(*file);
     set_min_log_level(config.log.level);
+    set_log_format(config.log.format == "json" ? LogFormat::json : LogFormat::text);
     return config;
+}
+
+std::map<std::string, PluginSettings> plugin_settings_for(std::map<std::string, PluginSettings> settings,
+                                                          const SetupOptions &options, const PluginRegistry &registry) {
+    for (const auto &[plugin, keys] : options.plugin_settings)
+        for (const auto &[key, values] : keys) settings[plugin][key] = values;
+    // The command's own defaults, for plugins that are loaded and keys that
+    // neither the file nor the command line set.
+    for (const auto &[plugin, keys] : options.command_defaults)
+        if (registry.find_by_name(plugin) != nullptr)
+            for (const auto &[key, values] : keys) settings[plugin].emplace(key, values);
+    return settings;
+}
+
+EngineLimits engine_limits_from(const Config &config) {
+    EngineLimits limits;
+    limits.max_item_bytes = static_cast<uint64_t>(config.engine.max_item_bytes);
+    limits.max_depth = static_cast<uint32_t>(config.engine.max_depth);
+    limits.max_findings_per_item = static_cast<uint64_t>(config.engine.max_findings_per_item);
+    limits.max_extracted_bytes = static_cast<uint64_t>(config.engine.max_extracted_bytes);
+    limits.max_item_seconds = static_cast<uint32_t>(config.engine.max_item_seconds);
+    return limits;
 }
 
 std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
@@ -62,21 +85,10 @@ std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options) {
     // settings, so that it does not report the same problems again without
     // the line; the set-up is unusable anyway.
     const auto setting_problems = check_plugin_settings(config, setup->registry);
-    auto settings = setting_problems.empty() ? config.plugins.settings : std::map<std::string, PluginSettings>{};
-    for (const auto &[plugin, keys] : options.plugin_settings)
-        for (const auto &[key, values] : keys) settings[plugin][key] = values;
-    // The command's own defaults, for plugins that are loaded and keys that
-    // neither the file nor the command line set.
-    for (const auto &[plugin, keys] : options.command_defaults)
-        if (setup->registry.find_by_name(plugin) != nullptr)
-            for (const auto &[key, values] : keys) settings[plugin].emplace(key, values);
-    EngineLimits limits;
-    limits.max_item_bytes = static_cast<uint64_t>(config.engine.max_item_bytes);
-    limits.max_depth = static_cast<uint32_t>(config.engine.max_depth);
-    limits.max_findings_per_item = static_cast<uint64_t>(config.engine.max_findings_per_item);
-    limits.max_extracted_bytes = static_cast<uint64_t>(config.engine.max_extracted_bytes);
-    limits.max_item_seconds = static_cast<uint32_t>(config.engine.max_item_seconds);
-    setup->engine = std::make_unique<ScanEngine>(setup->registry, std::move(settings), limits);
+    auto settings = plugin_settings_for(setting_problems.empty() ? config.plugins.settings
+                                                                 : std::map<std::string, PluginSettings>{},
+                                        options, setup->registry);
+    setup->engine = std::make_unique<ScanEngine>(setup->registry, std::move(settings), engine_limits_from(config));
     setup->errors = setting_problems;
     for (const auto &p : setup->engine->startup_problems()) setup->errors.push_back(p);
 

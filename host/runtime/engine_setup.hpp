@@ -72,6 +72,14 @@ std::filesystem::path default_app_manifest_file();
 
 std::unique_ptr<EngineSetup> set_up_engine(const SetupOptions &options);
 
+// The settings the engine's plugins get: the file's (checked), then the
+// command line's --set over them, then the command's defaults where neither
+// set a key. set_up_engine uses it, and so does a reload (SIGHUP).
+std::map<std::string, PluginSettings> plugin_settings_for(std::map<std::string, PluginSettings> file_settings,
+                                                          const SetupOptions &options, const PluginRegistry &registry);
+// The engine.* keys as the engine takes them.
+EngineLimits engine_limits_from(const Config &config);
+
 // "rule 'x': message (at byte N of the pattern)".
 std::string describe(const RuleProblem &p);
 

@@ -33,7 +33,7 @@ std::string where(const SlackMessage &m) {
 EventProcessor::EventProcessor(Store &store, const ScanEngine &engine, WebApi &api, SelfIdentity self,
                                ProcessorOptions options)
     : store_(store), engine_(engine), api_(api), self_(std::move(self)), options_(std::move(options)),
-      actions_(api_, options_.policy) {}
+      policy_(std::make_shared<const PolicyOptions>(options_.policy)), actions_(api_) {}
 
 EventProcessor::~EventProcessor() { stop(std::chrono::milliseconds(0)); }
 
@@ -104,18 +104,19 @@ void EventProcessor::process(const EventJob &job) {
     bool finished = true;
     bool failed = false;
     metrics::Counter *outcome = &slack_metrics().processed_skipped;
+    const std::shared_ptr<const PolicyOptions> policy = policy_.load();
     try {
         const SlackEvent event = read_slack_event(job.payload, self_);
         if (event.kind == SlackEvent::Kind::ignored) {
             log(LogLevel::debug, kLog, "event " + job.event_id + " ignored: " + event.ignored_because);
-        } else if (options_.policy.ignored_channels.count(event.message.channel)) {
+        } else if (policy->ignored_channels.count(event.message.channel)) {
             log(LogLevel::debug, kLog, "event " + job.event_id + " ignored: channel is in policy.ignored_channels");
-        } else if (is_exempt(options_.policy, event.message.user, event.message.bot_id)) {
+        } else if (is_exempt(*policy, event.message.user, event.message.bot_id)) {
             log(LogLevel::debug, kLog,
                 "event " + job.event_id + " ignored: its author is in policy.exempt_users or policy.exempt_bots");
         } else {
             bool flagged = false;
-            finished = handle_message(job, event, flagged);
+            finished = handle_message(job, event, *policy, flagged);
             outcome = flagged ? &slack_metrics().processed_flagged : &slack_metrics().processed_clean;
         }
     } catch (const StoreError &e) {
@@ -217,7 +218,8 @@ std::string incident_list(const std::vector<int64_t> &ids) {
 
 }  // namespace
 
-bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event, bool &flagged) {
+bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event, const PolicyOptions &policy,
+                                    bool &flagged) {
     const SlackMessage &message = event.message;
     // A resumed event continues from its journal: what its earlier attempt
     // decided is not decided again (the rules may have changed since), and
@@ -277,7 +279,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             log(LogLevel::warning, kLog,
                 "file " + file.id + " (" + where(message) + ") could not be scanned (" + reason + "): " + why);
             findings.push_back(std::move(f));
-            return options_.policy.unscannable.delete_message;
+            return policy.unscannable.delete_message;
         };
         for (const auto &ref : message.files) {
             // A file shared in a message also comes as file_shared: scan it
@@ -347,7 +349,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             plan.findings.push_back({f.rule, f.severity, unreadable ? unscannable_mask(f) : mask_secret(f.match),
                                      f.confidence, unreadable});
         }
-        const ActionSet actions = decide_actions(options_.policy, message.channel, plan.findings);
+        const ActionSet actions = decide_actions(policy, message.channel, plan.findings);
         plan.actions = to_string(actions);
         plan.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -448,9 +450,9 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             outcome = take_delete(name);
             count_delete(name, outcome);
         } else if (action == "notify") {
-            outcome = actions_.notify(message, plan.findings, report.deleted, mark, unconfirmed);
+            outcome = actions_.notify(policy, message, plan.findings, report.deleted, mark, unconfirmed);
         } else if (action == "alert") {
-            outcome = actions_.alert(message, plan.findings, report, ids, mark, unconfirmed, plan.at_ms);
+            outcome = actions_.alert(policy, message, plan.findings, report, ids, mark, unconfirmed, plan.at_ms);
         } else {
             log(LogLevel::warning, kLog, "event " + job.event_id + ": unknown step '" + name + "' in its plan; skipped");
             continue;
@@ -467,10 +469,17 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
 
     std::string outcome;
     for (const auto &o : report.outcomes) outcome += " " + o.action + "=" + o.result;
+    const std::string rule = plan.findings.empty() ? std::string("?") : plan.findings.front().rule;
     log(LogLevel::info, kLog,
         "incident " + ids + ": " + std::to_string(plan.findings.size()) + " finding(s) in " + where(message) +
-            " (rule " + (plan.findings.empty() ? std::string("?") : plan.findings.front().rule) + "), actions " +
-            plan.actions + (outcome.empty() ? "" : ":" + outcome) + (from_journal ? " (resumed)" : ""));
+            " (rule " + rule + "), actions " + plan.actions + (outcome.empty() ? "" : ":" + outcome) +
+            (from_journal ? " (resumed)" : ""),
+        {{"event_id", job.event_id},
+         {"channel", message.channel},
+         {"ts", message.ts},
+         {"incidents", ids},
+         {"rule", rule},
+         {"actions", plan.actions}});
     std::lock_guard lock(mutex_);
     if (!from_journal) {
         ++counters_.flagged;

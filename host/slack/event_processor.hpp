@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -39,7 +40,7 @@ namespace dlpd::slack {
 struct ProcessorOptions {
     int workers = 2;
     uint64_t max_file_bytes = uint64_t{100} << 20;
-    PolicyOptions policy;
+    PolicyOptions policy;  // the first; set_policy() replaces it
     bool store_message_text = false;
 };
 
@@ -84,6 +85,14 @@ public:
     ProcessorCounters counters() const;
     size_t queued() const;
 
+    // The policy events are handled under. Each event takes it once, at its
+    // start, so one event is decided and acted on under one policy;
+    // set_policy() (any thread) applies to the events that start afterwards.
+    std::shared_ptr<const PolicyOptions> policy() const { return policy_.load(); }
+    void set_policy(PolicyOptions policy) {
+        policy_.store(std::make_shared<const PolicyOptions>(std::move(policy)));
+    }
+
     // Does one event now, on the calling thread (the workers use it).
     void process(const EventJob &job);
 
@@ -91,13 +100,14 @@ private:
     void work();
     // Returns false when the event must stay pending (interrupted); flagged
     // says whether it had findings.
-    bool handle_message(const EventJob &job, const SlackEvent &event, bool &flagged);
+    bool handle_message(const EventJob &job, const SlackEvent &event, const PolicyOptions &policy, bool &flagged);
 
     Store &store_;
     const ScanEngine &engine_;
     WebApi &api_;
     SelfIdentity self_;
     ProcessorOptions options_;
+    std::atomic<std::shared_ptr<const PolicyOptions>> policy_;
     MessageActions actions_;
     std::function<void(const std::string &, const std::string &)> finisher_;
 

@@ -177,15 +177,16 @@ ActionOutcome MessageActions::post(const std::string &action, Poco::JSON::Object
     return outcome;
 }
 
-ActionOutcome MessageActions::notify(const SlackMessage &message, const std::vector<PolicyFinding> &findings,
-                                     bool deleted, const PostMark &mark, bool look_first) {
+ActionOutcome MessageActions::notify(const PolicyOptions &policy, const SlackMessage &message,
+                                     const std::vector<PolicyFinding> &findings, bool deleted, const PostMark &mark,
+                                     bool look_first) {
     const std::string text =
-        render_notice(deleted ? policy_.notice_removed : policy_.notice_kept, message.user, findings);
+        render_notice(deleted ? policy.notice_removed : policy.notice_kept, message.user, findings);
     Poco::JSON::Object args = json_object();
     args.set("channel", message.channel);
     args.set("text", text);
     if (!message.thread_ts.empty()) args.set("thread_ts", message.thread_ts);
-    const bool ephemeral = policy_.notice_place == NoticePlace::ephemeral && !message.user.empty();
+    const bool ephemeral = policy.notice_place == NoticePlace::ephemeral && !message.user.empty();
     if (ephemeral) args.set("user", message.user);
     args.set("unfurl_links", false);
     args.set("unfurl_media", false);
@@ -194,9 +195,10 @@ ActionOutcome MessageActions::notify(const SlackMessage &message, const std::vec
     return post("notify", args, ephemeral, mark, look_first, message.thread_ts, message.ts);
 }
 
-ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vector<PolicyFinding> &findings,
-                                    const ActionReport &report, const std::string &incident_ids, const PostMark &mark,
-                                    bool look_first, int64_t since_ms) {
+ActionOutcome MessageActions::alert(const PolicyOptions &policy, const SlackMessage &message,
+                                    const std::vector<PolicyFinding> &findings, const ActionReport &report,
+                                    const std::string &incident_ids, const PostMark &mark, bool look_first,
+                                    int64_t since_ms) {
     std::string what = report.deleted ? "deleted" : "kept";
     for (const auto &o : report.outcomes)
         if (!o.ok) what += ", " + o.action + " failed (" + o.result + ")";
@@ -204,7 +206,7 @@ ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vect
     if (!message.channel.empty()) text += " in <#" + escape_mrkdwn(message.channel) + ">";
     text += ": " + escape_mrkdwn(findings.empty() ? std::string() : findings.front().masked) + ". Message " + what +
             ". Incident " + incident_ids + ".";
-    if (policy_.alert_channel.empty()) {
+    if (policy.alert_channel.empty()) {
         log(LogLevel::warning, kLog, "alert (policy.alert_channel is not set): " + text);
         ActionOutcome logged;
         logged.action = "alert";
@@ -213,7 +215,7 @@ ActionOutcome MessageActions::alert(const SlackMessage &message, const std::vect
         return logged;
     }
     Poco::JSON::Object args = json_object();
-    args.set("channel", policy_.alert_channel);
+    args.set("channel", policy.alert_channel);
     args.set("text", text);
     args.set("unfurl_links", false);
     // Slack's clock and this machine's differ: a minute's margin before the

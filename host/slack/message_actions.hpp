@@ -47,21 +47,22 @@ constexpr const char *kPostMarkType = "dlpd_action";
 
 class MessageActions {
 public:
-    MessageActions(WebApi &api, const PolicyOptions &policy) : api_(api), policy_(policy) {}
+    explicit MessageActions(WebApi &api) : api_(api) {}
 
     // chat.delete with the user token; message_not_found counts as gone.
     ActionOutcome delete_message(const SlackMessage &message);
     ActionOutcome delete_file(const std::string &file);
 
-    // The notice in the conversation (or to the author). look_first: the
-    // step may have been taken by an attempt that died before recording it,
-    // so the conversation is searched for the post first.
-    ActionOutcome notify(const SlackMessage &message, const std::vector<PolicyFinding> &findings, bool deleted,
+    // The notice in the conversation (or to the author), as `policy` (the
+    // event's, see EventProcessor::policy()) places and words it. look_first:
+    // the step may have been taken by an attempt that died before recording
+    // it, so the conversation is searched for the post first.
+    ActionOutcome notify(const PolicyOptions &policy, const SlackMessage &message, const std::vector<PolicyFinding> &findings, bool deleted,
                          const PostMark &mark, bool look_first);
 
-    // The security channel's alert; look_first as for notify, among the
-    // posts since since_ms.
-    ActionOutcome alert(const SlackMessage &message, const std::vector<PolicyFinding> &findings,
+    // The security channel's alert (policy.alert_channel); look_first as for
+    // notify, among the posts since since_ms.
+    ActionOutcome alert(const PolicyOptions &policy, const SlackMessage &message, const std::vector<PolicyFinding> &findings,
                         const ActionReport &report, const std::string &incident_ids, const PostMark &mark,
                         bool look_first, int64_t since_ms);
 
@@ -79,7 +80,6 @@ private:
     void explain_once(const std::string &key, const std::string &text);
 
     WebApi &api_;
-    const PolicyOptions &policy_;
     std::mutex mutex_;
     std::set<std::string> explained_;
 };

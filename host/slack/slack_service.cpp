@@ -81,7 +81,8 @@ std::string process_name() {
 }  // namespace
 
 struct SlackService::Parts {
-    Parts(const Config &c, Store &s, const ScanEngine &e) : config(c), store(s), engine(e) {}
+    Parts(const Config &c, Store &s, const ScanEngine &e)
+        : config(c), store(s), engine(e), policy(policy_from(c.policy)) {}
     const Config &config;
     Store &store;
     const ScanEngine &engine;
@@ -92,6 +93,10 @@ struct SlackService::Parts {
     std::unique_ptr<SocketModeClient> socket_mode;
     std::unique_ptr<HttpEventsServer> http_events;
     uint16_t http_port = 0;
+    // The policy in force (set_policy() replaces it), and the processor it
+    // goes to once start() made one.
+    std::mutex policy_mutex;
+    PolicyOptions policy;
     mutable std::mutex mutex;
     std::string state = "starting";
     std::string detail;
@@ -247,9 +252,12 @@ bool SlackService::start(const std::atomic<bool> &stop_flag) {
     ProcessorOptions options;
     options.workers = static_cast<int>(p.config.slack.workers);
     options.max_file_bytes = static_cast<uint64_t>(p.config.slack.max_file_bytes);
-    options.policy = policy_from(p.config.policy);
     options.store_message_text = p.config.database.store_message_text;
-    p.processor = std::make_unique<EventProcessor>(p.store, p.engine, *p.api, p.self, options);
+    {
+        std::lock_guard lock(p.policy_mutex);
+        options.policy = p.policy;
+        p.processor = std::make_unique<EventProcessor>(p.store, p.engine, *p.api, p.self, options);
+    }
     p.intake = std::make_unique<EventIntake>(p.store, *p.processor);
     p.processor->set_finisher([intake = p.intake.get()](const std::string &id, const std::string &status) {
         intake->finish(id, status);
@@ -322,6 +330,13 @@ void SlackService::stop() {
             std::to_string(left) + " event(s) did not finish within slack.shutdown_seconds; they stay recorded and "
                                    "resume at the next start");
     p.set("stopped", "dlpd stopped");
+}
+
+void SlackService::set_policy(const Config &config) {
+    Parts &p = *parts_;
+    std::lock_guard lock(p.policy_mutex);
+    p.policy = policy_from(config.policy);
+    if (p.processor) p.processor->set_policy(p.policy);
 }
 
 SlackState SlackService::state() const {

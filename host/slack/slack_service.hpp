@@ -43,6 +43,11 @@ public:
     bool start(const std::atomic<bool> &stop);
     void stop();
 
+    // Applies a reloaded configuration's policy section (SIGHUP) to the
+    // events that start from now on; an event in flight keeps the policy it
+    // began with. Any thread.
+    void set_policy(const Config &config);
+
     SlackState state() const;
     // For tests and benchmarks: the HTTP Events port actually bound.
     uint16_t http_port() const;

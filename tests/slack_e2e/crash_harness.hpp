@@ -187,6 +187,11 @@ public:
         return pid_ > 0;
     }
 
+    // Sends a signal without waiting for the process (SIGHUP).
+    void signal(int sig) {
+        if (running()) kill(pid_, sig);
+    }
+
     // The wait status.
     int stop(int signal) {
         if (running()) {

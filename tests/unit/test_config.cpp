@@ -708,3 +708,16 @@ TEST_CASE("a bad value in a fallback variable names the variable, never the secr
         CHECK(e.problems()[0].find("Hunter2pw") == std::string::npos);
     }
 }
+
+TEST_CASE("changed_keys names each key two configurations set differently, plugin settings by plugin", "[config]") {
+    const Config a = parse_config("policy:\n  actions: alert\nslack:\n  bot_token: xoxb-one\n", "a.yaml");
+    // Where the values come from is not a change.
+    CHECK(changed_keys(a, parse_config("\n\npolicy:\n  actions: alert\nslack:\n  bot_token: xoxb-one\n", "b.yaml"))
+              .empty());
+    const Config b = parse_config("log:\n  level: debug\nplugins:\n  settings:\n    regex:\n      max_mem_mb: 64\n"
+                                  "    luhn:\npolicy:\n  actions: alert\nslack:\n  bot_token: xoxb-two\n",
+                                  "b.yaml");
+    CHECK(changed_keys(a, b) ==
+          std::vector<std::string>{"log.level", "plugins.settings.luhn", "plugins.settings.regex", "slack.bot_token"});
+    CHECK(changed_keys(b, a) == changed_keys(a, b));
+}

@@ -267,6 +267,62 @@ TEST_CASE("message text goes straight to the detectors without extractors", "[en
     CHECK(fx.engine->scan_text(std::string("a\0secretword", 12), "m").findings.size() == 1);
 }
 
+TEST_CASE("reconfigure puts new plugin settings and limits under the rules in force, or changes nothing",
+          "[engine]") {
+    // Without the Hyperscan prefilter, whose background build each new
+    // instance would start and each old one wait for.
+    const PluginSettings no_prefilter = {{"prefilter", {"none"}}};
+    Fixture fx(false, {{"regex", no_prefilter}});
+    std::vector<Rule> rules;
+    for (int i = 0; i < 300; ++i)
+        rules.push_back(rule("r" + std::to_string(i), "(?i)[\\w.-]{0,50}?kw" + std::to_string(i) +
+                                                          "[ \\t\\w.-]{0,20}[=:]([a-z0-9_-]{32})"));
+    rules.push_back(rule("d", R"(\bd\d\b)"));
+    fx.install(rules);
+    const std::string text = "d1 d2 d3 kw7=abcdefabcdefabcdefabcdefabcdefab";
+    REQUIRE(fx.rules_found(text).size() == 4);
+
+    // The rules in force do not fit a 1 MiB budget: refused, and the old
+    // instances and limits keep scanning.
+    auto problems = fx.engine->reconfigure(
+        {{"regex", {{"max_mem_mb", {"1"}}, {"simplify_set", {"false"}}, {"prefilter", {"none"}}}}}, {});
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].message, Catch::Contains("exceed the regex memory budget"));
+    CHECK(fx.rules_found(text).size() == 4);
+    problems = fx.engine->reconfigure({{"regex", {{"colour", {"red"}}}}}, {});
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].message, Catch::Contains("unknown key 'colour' for plugin regex"));
+
+    // Accepted, while scans run: each sees every rule, on one set of
+    // instances or the other.
+    std::atomic<bool> stop{false};
+    std::atomic<int> scans{0}, short_of_rules{0};
+    std::thread scanner([&] {
+        while (!stop) {
+            const auto r = fx.engine->scan_text("kw7=abcdefabcdefabcdefabcdefabcdefab d1", "t");
+            if (r.findings.size() != 2) ++short_of_rules;
+            ++scans;
+        }
+    });
+    for (int i = 0; i < 4 || scans < 20; ++i)
+        REQUIRE(fx.engine->reconfigure({{"regex", {{"max_mem_mb", {i % 2 ? "64" : "128"}}, {"prefilter", {"none"}}}}}, {})
+                    .empty());
+    stop = true;
+    scanner.join();
+    CHECK(short_of_rules == 0);
+    EngineLimits limits;
+    limits.max_findings_per_item = 2;
+    // New limits, the same rules.
+    REQUIRE(fx.engine->reconfigure({{"regex", no_prefilter}}, limits).empty());
+    const auto r = fx.engine->scan(text, "t");
+    CHECK(r.findings.size() == 2);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK_THAT(r.diagnostics[0].message, Catch::Contains("max_findings_per_item (2)"));
+    // The rules set afterwards go to the new instances.
+    fx.install({rule("d", R"(\bd\d\b)")});
+    CHECK(fx.rules_found("d1 kw7=abcdefabcdefabcdefabcdefabcdefab") == std::vector<std::string>{"d=d1"});
+}
+
 TEST_CASE("limits end a branch with a diagnostic naming the item and the limit", "[engine]") {
     EngineLimits limits;
     limits.max_findings_per_item = 5;
