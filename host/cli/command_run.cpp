@@ -12,6 +12,7 @@
 #include "admin/accounts.hpp"
 #include "admin/admin_server.hpp"
 #include "cli/commands.hpp"
+#include "cli/service_checks.hpp"
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
 #include "runtime/rule_sync.hpp"
@@ -105,6 +106,7 @@ int command_run(const Args &args) {
 
     // Before any other thread exists: the stop signals go to one watcher.
     StopSignal stop;
+    ServiceNotifier systemd;  // READY, STATUS, watchdog, STOPPING; nothing outside systemd
 
     auto setup = set_up_engine(options);
     for (const auto &r : setup->registry.refused())
@@ -121,6 +123,7 @@ int command_run(const Args &args) {
         return kExitError;
     }
     const StoreOptions store_options = store_options_from(config);
+    systemd.status("connecting to the store at " + url->redacted());
     auto store = connect_store_with_backoff(*url, store_options, stop.flag());
     if (!store) {
         log(LogLevel::info, "run", std::string("stopped on ") + stop.name() + " before the store was reachable");
@@ -161,9 +164,11 @@ int command_run(const Args &args) {
         log(LogLevel::error, "admin", e.what());
         return kExitError;
     }
+    systemd.start(service_checks(config, *sync, slack, systemd.watchdog_interval()));
     slack.start(stop.flag());
     stop.wait();
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
+    systemd.stopping(std::string("stopping on ") + stop.name());
     admin->stop();
     slack.stop();
     sync->stop();

@@ -50,6 +50,7 @@ void RuleSync::start() {
     std::lock_guard lock(mutex_);
     if (thread_.joinable()) return;
     stopping_ = false;
+    mark_cycle();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -89,6 +90,7 @@ void RuleSync::run() {
             if (!store_down) log(LogLevel::warning, "rules", std::string("cannot check for rule changes: ") + e.what());
             store_down = true;
         }
+        mark_cycle();
     }
 }
 

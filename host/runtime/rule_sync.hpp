@@ -40,6 +40,11 @@ public:
 
     // The store revision whose rules the engine holds (or last refused).
     int64_t applied_revision() const { return applied_.load(); }
+    // When this object's thread last finished a look at the store (or
+    // started): a watchdog's sign that the loop is not stuck.
+    std::chrono::steady_clock::time_point last_cycle() const {
+        return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_cycle_.load()));
+    }
 
 private:
     void run();
@@ -48,6 +53,8 @@ private:
     ScanEngine &engine_;
     std::chrono::milliseconds poll_;
     std::atomic<int64_t> applied_{-1};
+    std::atomic<std::chrono::steady_clock::rep> last_cycle_{0};
+    void mark_cycle() { last_cycle_.store(std::chrono::steady_clock::now().time_since_epoch().count()); }
     int64_t applied_allowlist_ = -1;  // this object's thread, and load_now() before start()
     void load_allowlist();
     std::mutex mutex_;
