@@ -208,6 +208,9 @@ if [[ -n $uid && $uid -lt 1000 ]]; then pass "postinst made dlpd a system user (
 check "dlpd cannot log in" "/usr/sbin/nologin" "$(cut -d: -f7 <<<"$passwd")"
 check "/var/lib/dlpd belongs to dlpd, mode 0750" "dlpd:dlpd 750" "$(in_root stat -c '%U:%G %a' /var/lib/dlpd)"
 check "/etc/dlpd/dlpd.env installed root's only" "root:root 600" "$(in_root stat -c '%U:%G %a' /etc/dlpd/dlpd.env)"
+wants=$ROOT/etc/systemd/system/multi-user.target.wants/dlpd.service
+check "postinst enabled dlpd.service (multi-user.target wants it)" "/lib/systemd/system/dlpd.service" \
+    "$(readlink "$wants" || true)"
 
 # As dlpd.service runs it: the dlpd user, umask 0077, in /var/lib/dlpd.
 out=$TMP/migrate
@@ -248,5 +251,6 @@ check "after remove, the conffiles are kept" "yes" "$([[ -f $ROOT/etc/dlpd/dlpd.
 step "dpkg --purge dlpd" in_root dpkg --purge dlpd
 check "after purge, /var/lib/dlpd is gone" "no" "$([[ -e $ROOT/var/lib/dlpd ]] && echo yes || echo no)"
 check "after purge, /etc/dlpd is gone" "no" "$([[ -e $ROOT/etc/dlpd ]] && echo yes || echo no)"
+check "after purge, dlpd.service is no longer enabled" "no" "$([[ -L $wants ]] && echo yes || echo no)"
 
 finish
