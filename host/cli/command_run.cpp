@@ -63,6 +63,13 @@ private:
     std::thread thread_;
 };
 
+// Ends the systemd checks, which read the Slack service and the rule sync,
+// before those are destroyed, on every way out (an exception too).
+struct ServiceChecksEnd {
+    ServiceNotifier &notifier;
+    ~ServiceChecksEnd() { notifier.stopping("stopped"); }
+};
+
 }  // namespace
 
 int command_run(const Args &args) {
@@ -165,6 +172,7 @@ int command_run(const Args &args) {
         return kExitError;
     }
     systemd.start(service_checks(config, *sync, slack, systemd.watchdog_interval()));
+    const ServiceChecksEnd checks_end{systemd};
     slack.start(stop.flag());
     stop.wait();
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());

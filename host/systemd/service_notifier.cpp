@@ -47,6 +47,8 @@ void ServiceNotifier::start(ServiceChecks checks, std::chrono::milliseconds poll
 void ServiceNotifier::stopping(const std::string &status) {
     {
         std::lock_guard lock(mutex_);
+        if (stopping_said_) return;
+        stopping_said_ = true;
         stop_ = true;
     }
     cv_.notify_all();

@@ -48,7 +48,8 @@ public:
     // and pings the watchdog (when on) at half its interval while
     // checks.unhealthy() is empty. Polls readiness every `poll`.
     void start(ServiceChecks checks, std::chrono::milliseconds poll = std::chrono::milliseconds(100));
-    // STOPPING=1 with a STATUS= line, and no more pings.
+    // STOPPING=1 with a STATUS= line, and no more pings (the thread is
+    // joined). Only the first call says anything.
     void stopping(const std::string &status);
 
 private:
@@ -62,6 +63,7 @@ private:
     std::mutex mutex_;
     std::condition_variable cv_;
     bool stop_ = false;
+    bool stopping_said_ = false;
     std::thread thread_;
 };
 

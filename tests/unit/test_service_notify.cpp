@@ -91,9 +91,13 @@ TEST_CASE("the service notifier says READY=1 once ready, pings the watchdog only
     CHECK(log.count("healthy again") == 1);
 
     notifier.stopping("stopping on SIGTERM");
+    notifier.stopping("stopped");  // what dlpd run's way out says again: nothing
     socket.drain();
     REQUIRE_FALSE(socket.seen().empty());
     CHECK(socket.seen().back() == "STOPPING=1\nSTATUS=stopping on SIGTERM");
+    size_t stopping = 0;
+    for (const auto &d : socket.seen()) stopping += NotifySocket::has_line(d, "STOPPING=1") ? 1 : 0;
+    CHECK(stopping == 1);
 }
 
 TEST_CASE("outside systemd (no NOTIFY_SOCKET) the service notifier does nothing", "[systemd]") {
