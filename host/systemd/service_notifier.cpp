@@ -83,11 +83,11 @@ void ServiceNotifier::run() {
         if (watchdog_.count() > 0 && clock::now() >= next_ping) {
             const std::string found = checks_.unhealthy();
             if (found.empty()) {
-                send("WATCHDOG=1");
                 if (!problem.empty()) {
                     log(LogLevel::info, kLog, "healthy again; pinging the watchdog");
                     status(shown);
                 }
+                send("WATCHDOG=1");
             } else if (found != problem) {
                 log(LogLevel::warning, kLog,
                     "not pinging the systemd watchdog: " + found +
