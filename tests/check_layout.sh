@@ -20,7 +20,8 @@ declare -A allowed=(
   [host/report]="report engine log.hpp"
   [host/asio]=""
   [host/slack]="slack engine config store policy metrics log.hpp refusal_log.hpp"
-  [host/cli]="cli engine config store runtime report policy slack admin metrics log.hpp"
+  [host/systemd]="systemd log.hpp"
+  [host/cli]="cli engine config store runtime report policy slack systemd admin metrics log.hpp"
   [admin]="admin engine config store runtime policy log.hpp refusal_log.hpp"
 )
 for dir in "${!allowed[@]}"; do

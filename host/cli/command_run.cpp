@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_reload.hpp"
 #include "cli/metrics_endpoint.hpp"
+#include "cli/service_checks.hpp"
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
 #include "runtime/rule_sync.hpp"
@@ -80,6 +81,13 @@ private:
     std::thread thread_;
 };
 
+// Ends the systemd checks, which read the Slack service and the rule sync,
+// before those are destroyed, on every way out (an exception too).
+struct ServiceChecksEnd {
+    ServiceNotifier &notifier;
+    ~ServiceChecksEnd() { notifier.stopping("stopped"); }
+};
+
 }  // namespace
 
 int command_run(const Args &args) {
@@ -123,6 +131,7 @@ int command_run(const Args &args) {
 
     // Before any other thread exists: the stop signals go to one watcher.
     StopSignal stop;
+    ServiceNotifier systemd;  // READY, STATUS, watchdog, STOPPING; nothing outside systemd
 
     auto setup = set_up_engine(options);
     for (const auto &r : setup->registry.refused())
@@ -139,6 +148,7 @@ int command_run(const Args &args) {
         return kExitError;
     }
     const StoreOptions store_options = store_options_from(config);
+    systemd.status("connecting to the store at " + url->redacted());
     auto store = connect_store_with_backoff(*url, store_options, stop.flag());
     if (!store) {
         log(LogLevel::info, "run", std::string("stopped on ") + stop.name() + " before the store was reachable");
@@ -188,6 +198,8 @@ int command_run(const Args &args) {
         log(LogLevel::error, "metrics", e.what());
         return kExitError;
     }
+    systemd.start(service_checks(config, *sync, slack, systemd.watchdog_interval()));
+    const ServiceChecksEnd checks_end{systemd};
     slack.start(stop.flag());
     if (!config_file) {
         stop.wait([] { log(LogLevel::warning, "reload", "SIGHUP: there is no configuration file to read (--config)"); });
@@ -198,6 +210,7 @@ int command_run(const Args &args) {
     }
     log(LogLevel::info, "run", std::string("stopping on ") + stop.name());
     if (metrics) metrics->stop();
+    systemd.stopping(std::string("stopping on ") + stop.name());
     admin->stop();
     slack.stop();
     sync->stop();

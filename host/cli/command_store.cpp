@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "runtime/engine_setup.hpp"
+#include "store/key_file.hpp"
 #include "store/store.hpp"
 
 namespace dlpd {
@@ -20,6 +21,7 @@ struct StoreArgs {
     std::map<std::string, PluginSettings> plugin_settings;
     std::string actor = "cli";
     std::vector<std::string> positional;
+    std::filesystem::path key_file;  // database.key_file of --config, when set and texts are kept
 };
 
 // Parses the options shared by the store commands; returns false (after
@@ -45,6 +47,7 @@ bool parse_store_args(const Args &args, const char *command, StoreArgs &out) {
             try {
                 const Config config = load_command_config(std::filesystem::path(*v));
                 if (!out.database_given) out.database_url = config.database.url;
+                if (config.database.store_message_text) out.key_file = config.database.key_file;
                 if (out.plugin_dirs.empty())
                     for (const auto &d : config.plugins.dirs) out.plugin_dirs.emplace_back(d);
                 for (const auto &[plugin, keys] : config.plugins.settings)
@@ -102,7 +105,8 @@ constexpr const char *kStoreOptions =
 
 int command_migrate(const Args &args) {
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::cout << "usage: dlpd migrate [--database URL]\n\nApplies the schema migrations not applied yet.\n"
+        std::cout << "usage: dlpd migrate [--config FILE] [--database URL]\n\nApplies the schema migrations not applied "
+                     "yet. With --config, also creates the key file database.key_file names.\n"
                   << kStoreOptions;
         return kExitClean;
     }
@@ -120,6 +124,15 @@ int command_migrate(const Args &args) {
         for (const auto &m : applied) std::cout << "applied migration " << m << "\n";
         std::cout << url->redacted() << ": schema version " << store->schema_version()
                   << (applied.empty() ? " (already up to date)" : "") << "\n";
+        // A configured key file is made now, not at the first event, so an
+        // installer can see it and back it up.
+        const char *env_key = std::getenv("DLPD_ENCRYPTION_KEY");
+        if (!a.key_file.empty() && (env_key == nullptr || *env_key == '\0')) {
+            const bool existed = std::filesystem::exists(a.key_file);
+            read_key_file(a.key_file, true);
+            std::cout << "message texts are sealed with the key in " << a.key_file.string()
+                      << (existed ? "" : " (created, mode 0600: back it up apart from the database)") << "\n";
+        }
         return kExitClean;
     } catch (const StoreError &e) {
         std::cerr << "dlpd migrate: " << e.what() << "\n";

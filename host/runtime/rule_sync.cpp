@@ -86,6 +86,7 @@ void RuleSync::start() {
     std::lock_guard lock(mutex_);
     if (thread_.joinable()) return;
     stopping_ = false;
+    mark_cycle();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -125,6 +126,7 @@ void RuleSync::run() {
             if (!store_down) log(LogLevel::warning, "rules", std::string("cannot check for rule changes: ") + e.what());
             store_down = true;
         }
+        mark_cycle();
     }
 }
 

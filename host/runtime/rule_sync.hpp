@@ -42,6 +42,11 @@ public:
     int64_t applied_revision() const { return applied_.load(); }
     // Whether a stored rule set compiled and is in force (readiness).
     bool rules_in_force() const { return in_force_.load(); }
+    // When this object's thread last finished a look at the store (or
+    // started): a watchdog's sign that the loop is not stuck.
+    std::chrono::steady_clock::time_point last_cycle() const {
+        return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_cycle_.load()));
+    }
 
 private:
     void run();
@@ -51,6 +56,8 @@ private:
     std::chrono::milliseconds poll_;
     std::atomic<int64_t> applied_{-1};
     std::atomic<bool> in_force_{false};
+    std::atomic<std::chrono::steady_clock::rep> last_cycle_{0};
+    void mark_cycle() { last_cycle_.store(std::chrono::steady_clock::now().time_since_epoch().count()); }
     int64_t applied_allowlist_ = -1;  // this object's thread, and load_now() before start()
     void load_allowlist();
     std::mutex mutex_;
