@@ -38,6 +38,7 @@
 #include <filesystem>
 #include <fstream>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -45,6 +46,7 @@
 #include "runtime/engine_setup.hpp"
 #include "log.hpp"
 #include "engine/rule_pack.hpp"
+#include "slack/slack_metrics.hpp"
 #include "slack/slack_service.hpp"
 #include "slack/web_api.hpp"
 #include "slack_double.hpp"
@@ -228,6 +230,27 @@ struct DlpdUnderTest {
     std::atomic<bool> stop{false};
 };
 
+// The action journal's unrecorded window (dlpd_journal_unrecorded_seconds)
+// of one action over a series: the observations between two snapshots,
+// with p50/p99 as the upper bound of the bucket they fall in.
+void print_window(const char *what, const dlpd::metrics::Histogram &h, const dlpd::metrics::Histogram::Snapshot &from) {
+    const auto to = h.snapshot();
+    const uint64_t n = to.cumulative.back() - from.cumulative.back();
+    if (n == 0) {
+        std::printf("  %-34s (no observations)\n", what);
+        return;
+    }
+    auto bound = [&](double q) {
+        for (size_t i = 0; i < h.bounds().size(); ++i)
+            if (static_cast<double>(to.cumulative[i] - from.cumulative[i]) >= q * static_cast<double>(n))
+                return h.bounds()[i] * 1000;
+        return std::numeric_limits<double>::infinity();
+    };
+    std::printf("  %-34s mean %7.3f ms   p50 <= %.2f ms   p99 <= %.2f ms   (n=%llu)\n", what,
+                (to.sum - from.sum) * 1000 / static_cast<double>(n), bound(0.5), bound(0.99),
+                static_cast<unsigned long long>(n));
+}
+
 void print(const char *what, const Percentiles &p, double target) {
     std::printf("  %-34s p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (n=%zu)%s\n", what, p.p50, p.p99, p.max, p.n,
                 target > 0 ? (p.p99 < target ? "   target met" : "   TARGET MISSED") : "");
@@ -345,7 +368,11 @@ int main(int argc, char **argv) {
 
         // Event to delete: each secret message waits for its delete.
         const size_t deletes_before = slack.calls("chat.delete").size();
+        const size_t posts_before = slack.calls("chat.postMessage").size();
         const int n_delete = std::max(100, messages / 3);
+        auto &window = dlpd::slack::slack_metrics().unrecorded;
+        const auto delete_window = window.with({"delete"}).snapshot();
+        const auto notify_window = window.with({"notify"}).snapshot();
         std::map<std::string, steady_clock::time_point> sent;
         for (int i = 0; i < n_delete; ++i) {
             const std::string ts = ts_of(100000 + i);
@@ -365,6 +392,11 @@ int main(int argc, char **argv) {
             if (auto it = sent.find(ts); it != sent.end()) to_delete.push_back(ms(deletes[i].steady_at - it->second));
         }
         print("event → chat.delete (text)", percentiles(to_delete), 20.0);
+        // Each notice of the series recorded, then the journal's windows.
+        slack.wait_for([&] { return slack.calls("chat.postMessage").size() >= posts_before + n_delete; });
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the last notice's commit
+        print_window("unrecorded: delete → plan commit", window.with({"delete"}), delete_window);
+        print_window("unrecorded: notice → step commit", window.with({"notify"}), notify_window);
 
         // Sustained: a fresh double and dlpd, every thread on one CPU, and a
         // burst pushed at once.

@@ -135,9 +135,7 @@ uint64_t now_ns() {
 
 // Text we can scan as it is: no NUL byte in the first 8 KiB. Anything else
 // needs an extractor that knows its type.
-bool looks_like_text(std::string_view data) {
-    return data.substr(0, 8192).find('\0') == std::string_view::npos;
-}
+bool looks_like_text(std::string_view data) { return data.substr(0, 8192).find('\0') == std::string_view::npos; }
 
 }  // namespace
 
@@ -235,8 +233,7 @@ private:
     void diagnostic(std::string_view path, const std::string &source, LogLevel level, int32_t status,
                     const std::string &subject, const std::string &message) {
         out_.diagnostics.push_back(Diagnostic{std::string(path), source, level, status, subject, message});
-        // By kind: the reason a part was left unscanned, or "note" for the rest.
-        const std::string reason = unscanned_reason(out_.diagnostics.back());
+        const std::string reason = unscanned_reason(out_.diagnostics.back());  // by kind; "note" for the rest
         scan_diagnostic_metric().with({reason.empty() ? "note" : reason, metrics::bounded_label(source)}).inc();
     }
 

@@ -396,10 +396,12 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         // done. A crash between a delete and the plan's commit leaves no
         // plan: the next attempt scans again, deletes again and records then
         // (no post is made before the plan, so none can be doubled).
+        std::chrono::steady_clock::time_point first_answer;
         for (const auto &name : plan.steps) {
             if (name != "delete" && name.rfind("delete_file:", 0) != 0) continue;
             ActionOutcome outcome = take_delete(name);
             if (outcome.interrupted) return false;  // no plan yet: the next attempt starts over
+            if (taken.empty()) first_answer = std::chrono::steady_clock::now();
             count_action(name, outcome);
             record.taken[name] = outcome.result;
             taken.emplace(name, std::move(outcome));
@@ -409,6 +411,7 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
         if (auto ids = store_.record_plan(job.event_id, record)) {
             plan.incidents = *ids;
             slack_metrics().incidents.inc(ids->size());
+            if (!taken.empty()) slack_metrics().unrecorded.with({"delete"}).observe(seconds_since(first_answer));
         } else {
             // An earlier attempt or another replica recorded it first; its
             // plan is followed (a delete it did not mark done is repeated).
@@ -458,10 +461,12 @@ bool EventProcessor::handle_message(const EventJob &job, const SlackEvent &event
             continue;
         }
         if (outcome.interrupted) return false;  // stays decided: the next attempt takes it
+        const auto answered = std::chrono::steady_clock::now();
         count_action(name, outcome);
         Poco::JSON::Object detail = json_object();
         if (!outcome.posted_ts.empty()) detail.set("ts", outcome.posted_ts);
         store_.step_done(job.event_id, name, outcome.result, json_text(detail));
+        slack_metrics().unrecorded.with({action}).observe(seconds_since(answered));
         report.outcomes.push_back(std::move(outcome));
     }
     if (const JournalStep *done = step_of("outcome"); !done || done->state != "done")

@@ -70,6 +70,10 @@ SlackMetrics make() {
         r.histogram("dlpd_event_action_latency_seconds",
                     "Seconds from an event's envelope received to one of its actions done in Slack",
                     metrics::latency_buckets(), {"action"}),
+        r.histogram("dlpd_journal_unrecorded_seconds",
+                    "Seconds an action done in Slack waited for the action journal to record it (Slack's answer to "
+                    "the commit), by action: a crash inside this window leaves the step for the next attempt",
+                    {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1}, {"action"}),
         r.counter("dlpd_slack_api_calls_total",
                   "Slack Web API requests, by method and result (ok, Slack's error code, ratelimited for HTTP 429, "
                   "http_5xx, transport_error, not_json); each retry is a request",

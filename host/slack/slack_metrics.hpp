@@ -28,6 +28,7 @@ struct SlackMetrics {
     metrics::Counter &incidents;
     metrics::Family<metrics::Counter> &actions;           // action, result
     metrics::Family<metrics::Histogram> &action_latency;  // action
+    metrics::Family<metrics::Histogram> &unrecorded;      // action: Slack's answer → the journal's commit
     metrics::Family<metrics::Counter> &api_calls;         // method, result
     metrics::Family<metrics::Histogram> &api_duration;    // method
     metrics::Gauge &intake_queue, &worker_queue, &workers_busy;

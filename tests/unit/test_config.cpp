@@ -104,7 +104,7 @@ TEST_CASE("every key of the schema is section.key, described, and its default pa
         CHECK_FALSE(spec.description.empty());
         CHECK_FALSE(config_type_description(spec).empty());
     }
-    CHECK(paths.size() == 77);
+    CHECK(paths.size() == 78);
     CHECK_NOTHROW(Config{});
     // An empty file, or one of comments, is all defaults.
     CHECK(parse_config("", "x.yaml") == Config{});
