@@ -1,4 +1,5 @@
 #include "html_text.hpp"
+#include "text_decoding.hpp"
 
 #include <gumbo.h>
 #include <unicode/ucnv.h>
@@ -172,9 +173,16 @@ private:
                 i = j;
                 continue;
             }
-            // gumbo hands back valid UTF-8.
-            const size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-            if (i + n > s.size()) break;
+            // gumbo's text is UTF-8, but not every byte it passes through is
+            // (a fuzzer found one in an attribute): a sequence that does not
+            // hold together is dropped a byte at a time, never copied.
+            const size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+            bool whole = n != 0 && i + n <= s.size();
+            for (size_t k = 1; whole && k < n; ++k) whole = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+            if (!whole || !is_valid_utf8(s.substr(i, n))) {
+                ++i;
+                continue;
+            }
             uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
             for (size_t k = 1; k < n; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
             if (is_wide_space(cp)) {
