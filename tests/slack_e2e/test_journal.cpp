@@ -104,6 +104,15 @@ struct Resume {
         return r.string_field("ts");
     }
 
+    // The delete the attempt made before it died, through the double's real Web API.
+    void earlier_delete() {
+        slack::WebApiOptions o;
+        o.api_url = h.slack.api_url();
+        o.user_token = h.slack.options().user_token;
+        slack::WebApi api(o);
+        REQUIRE(api.call("chat.delete", R"({"channel":"C0GENERAL1","ts":")" + kTs + R"("})", slack::Token::user).ok);
+    }
+
     void run() {
         h.start();
         REQUIRE(h.started);
@@ -170,11 +179,7 @@ TEST_CASE("resumed with no plan after its delete went through: scanned again, al
     // The attempt that died had deleted the message and died before its
     // plan committed: nothing of the event is in the journal.
     Resume r;
-    slack::WebApiOptions o;
-    o.api_url = r.h.slack.api_url();
-    o.user_token = r.h.slack.options().user_token;
-    slack::WebApi api(o);
-    REQUIRE(api.call("chat.delete", R"({"channel":"C0GENERAL1","ts":")" + kTs + R"("})", slack::Token::user).ok);
+    r.earlier_delete();
     r.run();
     const auto deletes = r.h.slack.calls("chat.delete");
     REQUIRE(deletes.size() == 2);
@@ -206,11 +211,7 @@ TEST_CASE("resumed after its delete went through unrecorded: already gone, not a
     Resume r;
     const int64_t incident = r.plan({"delete", "notify"});
     // The attempt that died had deleted the message before it could say so.
-    slack::WebApiOptions o;
-    o.api_url = r.h.slack.api_url();
-    o.user_token = r.h.slack.options().user_token;
-    slack::WebApi api(o);
-    REQUIRE(api.call("chat.delete", R"({"channel":"C0GENERAL1","ts":")" + kTs + R"("})", slack::Token::user).ok);
+    r.earlier_delete();
     r.run();
     const auto deletes = r.h.slack.calls("chat.delete");
     REQUIRE(deletes.size() == 2);  // the earlier attempt's, and the resumed step's
